@@ -1,0 +1,72 @@
+package dev.runbook;
+
+import dev.runbook.diag.InvalidRunbookException;
+import dev.runbook.diag.Problem;
+import dev.runbook.model.Runbook;
+import dev.runbook.parse.RunbookParser;
+import dev.runbook.plan.Plan;
+import dev.runbook.plan.Planner;
+import dev.runbook.validate.Validator;
+import dev.runbook.vars.BoundParams;
+import dev.runbook.vars.ParamBinder;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The engine's entry points, in the order of its flow: load (parse and validate), then plan. The CLI is
+ * these calls plus options.
+ */
+public final class Runbooks {
+
+    /** A runbook read and validated, or every problem that stands in the way. */
+    public record Loaded(Runbook runbook, List<Problem> problems) {
+        public boolean ok() {
+            return problems.isEmpty();
+        }
+    }
+
+    private Runbooks() {
+    }
+
+    /** Parses and validates a runbook file, collecting every problem. */
+    public static Loaded load(Path file) {
+        RunbookParser.Result parsed = RunbookParser.parse(file);
+        if (!parsed.ok()) {
+            return new Loaded(null, parsed.problems());
+        }
+        List<Problem> problems = Validator.validate(parsed.runbook());
+        return new Loaded(problems.isEmpty() ? parsed.runbook() : null, problems);
+    }
+
+    /** The valid runbook in {@code file}, or an {@link InvalidRunbookException} with every problem. */
+    public static Runbook require(Path file) {
+        Loaded loaded = load(file);
+        if (!loaded.ok()) {
+            throw new InvalidRunbookException(loaded.problems());
+        }
+        return loaded.runbook();
+    }
+
+    /** Binds the params of a run from vars files, {@code --set} pairs and the environment. */
+    public static BoundParams bind(Runbook runbook, ParamBinder.Inputs inputs) {
+        return ParamBinder.bind(runbook.params(), inputs);
+    }
+
+    /**
+     * The dry-run plan of a runbook. Fact collection is not part of this version: the plan is always made
+     * offline, and says so when facts were asked for.
+     */
+    public static Plan plan(Runbook runbook, ParamBinder.Inputs inputs, boolean offline) {
+        BoundParams params = bind(runbook, inputs);
+        List<String> notes = offline ? List.of("offline: facts are not collected; checks that read facts are not evaluated")
+                : List.of("facts cannot be collected by this version yet, so this is the offline plan:"
+                        + " checks that read facts are not evaluated");
+        return Planner.offline(runbook, params, inputs.env(), notes);
+    }
+
+    /** The environment of this process, for {@link ParamBinder.Inputs}. */
+    public static Map<String, String> environment() {
+        return System.getenv();
+    }
+}

@@ -1,0 +1,48 @@
+package dev.runbook.cli;
+
+import dev.runbook.Runbooks;
+import dev.runbook.diag.InputException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code runbook exec FILE}: runs the runbook. With {@code --dry-run} it is exactly {@code runbook plan}. */
+@Command(name = "exec", mixinStandardHelpOptions = true,
+        description = "Run the runbook; roll back by itself when a step fails or a trigger fires.")
+final class ExecCommand implements Callable<Integer> {
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "The runbook.")
+    Path file;
+
+    @Mixin
+    Inputs inputs;
+
+    @Option(names = "--dry-run", description = "Plan only: the same as 'runbook plan'.")
+    boolean dryRun;
+
+    @Option(names = "--offline", description = "With --dry-run: collect no facts.")
+    boolean offline;
+
+    @Option(names = "--format", defaultValue = "text", description = "With --dry-run: text, json or markdown.")
+    String format;
+
+    @Option(names = "--debug", description = "Show stack traces of internal errors.")
+    boolean debug;
+
+    @Override
+    public Integer call() {
+        var runbook = Runbooks.require(file);
+        if (dryRun) {
+            return PlanCommand.print(spec, Runbooks.plan(runbook, inputs.toInputs(), offline), format);
+        }
+        throw new InputException("running steps is not available in this version yet; 'runbook exec --dry-run "
+                + file + "' (or 'runbook plan') shows what it would do");
+    }
+}

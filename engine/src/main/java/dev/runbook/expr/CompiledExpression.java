@@ -1,0 +1,67 @@
+package dev.runbook.expr;
+
+import dev.runbook.diag.SourceLocation;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.commons.jexl3.JexlException;
+import org.apache.commons.jexl3.JexlScript;
+import org.apache.commons.jexl3.MapContext;
+
+/** A parsed expression, ready to evaluate against the language's roots (params, facts, steps, run, ...). */
+public final class CompiledExpression {
+
+    private final String source;
+    private final SourceLocation at;
+    private final JexlScript script;
+
+    CompiledExpression(String source, SourceLocation at, JexlScript script) {
+        this.source = source;
+        this.at = at;
+        this.script = script;
+    }
+
+    public String source() {
+        return source;
+    }
+
+    public SourceLocation at() {
+        return at;
+    }
+
+    /** Every name path the expression reads, such as {@code [facts, health, status]}. */
+    public Set<List<String>> references() {
+        return script.getVariables();
+    }
+
+    /** The function names it calls, such as {@code len}. */
+    public Set<String> functions() {
+        return FunctionScanner.functions(source);
+    }
+
+    /** Evaluates against the given roots. */
+    public Object evaluate(Map<String, Object> roots) {
+        try {
+            return script.execute(new MapContext(roots));
+        } catch (JexlException e) {
+            throw new ExpressionException("'" + source + "' failed: " + Expressions.describe(e),
+                    Expressions.locate(at, source, e), e);
+        } catch (RuntimeException e) {
+            throw new ExpressionException("'" + source + "' failed: " + e.getMessage(), at, e);
+        }
+    }
+
+    /** Evaluates a condition: the result must be true or false. */
+    public boolean test(Map<String, Object> roots) {
+        Object v = evaluate(roots);
+        if (v instanceof Boolean b) {
+            return b;
+        }
+        throw new ExpressionException("'" + source + "' gave " + Values.show(v) + ", not true or false", at);
+    }
+
+    @Override
+    public String toString() {
+        return source;
+    }
+}

@@ -1,0 +1,97 @@
+package dev.runbook.expr.internal;
+
+import dev.runbook.model.Durations;
+import java.util.Collection;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The helper functions expressions may call, and nothing else: {@code len}, {@code contains}, {@code matches},
+ * {@code duration}, {@code now}, {@code all}, {@code any}, {@code lower}, {@code upper}, {@code trim}.
+ * Public only because JEXL calls it by reflection; every method is pure except {@link #now()}.
+ */
+public final class Functions {
+
+    /** The names, for validation messages and the sandbox's allow-list. */
+    public static final java.util.Set<String> NAMES = java.util.Set.of("len", "contains", "matches", "duration", "now",
+            "all", "any", "lower", "upper", "trim");
+
+    public Functions() {
+    }
+
+    /** The length of a string, or the size of a list or map; 0 for null. */
+    public int len(Object x) {
+        if (x == null) {
+            return 0;
+        }
+        if (x instanceof CharSequence s) {
+            return s.length();
+        }
+        if (x instanceof Collection<?> c) {
+            return c.size();
+        }
+        if (x instanceof Map<?, ?> m) {
+            return m.size();
+        }
+        throw new IllegalArgumentException("len() takes a string, list or map, not " + x.getClass().getSimpleName());
+    }
+
+    /** Whether a string holds a substring, a list holds an element, or a map holds a key. */
+    public boolean contains(Object haystack, Object needle) {
+        if (haystack instanceof CharSequence s) {
+            return needle != null && s.toString().contains(String.valueOf(needle));
+        }
+        if (haystack instanceof Collection<?> c) {
+            return c.stream().anyMatch(e -> same(e, needle));
+        }
+        if (haystack instanceof Map<?, ?> m) {
+            return m.containsKey(needle);
+        }
+        return false;
+    }
+
+    /** Whether the regular expression finds a match anywhere in the text. */
+    public boolean matches(Object text, String regex) {
+        return text != null && Pattern.compile(regex).matcher(String.valueOf(text)).find();
+    }
+
+    /** A duration such as {@code 5s} in milliseconds. */
+    public long duration(String text) {
+        return Durations.parse(text).orElseThrow(
+                () -> new IllegalArgumentException("'" + text + "' is not a duration (such as 5s, 3m, 24h)")).toMillis();
+    }
+
+    /** The current time in epoch milliseconds. */
+    public long now() {
+        return System.currentTimeMillis();
+    }
+
+    /** True when every element of the list is true (an empty list is). */
+    public boolean all(Collection<?> values) {
+        return values.stream().allMatch(Boolean.TRUE::equals);
+    }
+
+    /** True when some element of the list is true. */
+    public boolean any(Collection<?> values) {
+        return values.stream().anyMatch(Boolean.TRUE::equals);
+    }
+
+    public String lower(Object s) {
+        return s == null ? null : String.valueOf(s).toLowerCase();
+    }
+
+    public String upper(Object s) {
+        return s == null ? null : String.valueOf(s).toUpperCase();
+    }
+
+    public String trim(Object s) {
+        return s == null ? null : String.valueOf(s).trim();
+    }
+
+    private static boolean same(Object a, Object b) {
+        if (a instanceof Number x && b instanceof Number y) {
+            return x.doubleValue() == y.doubleValue();
+        }
+        return java.util.Objects.equals(a, b);
+    }
+}

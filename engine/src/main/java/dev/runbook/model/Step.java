@@ -1,0 +1,96 @@
+package dev.runbook.model;
+
+import java.util.List;
+import java.util.Map;
+
+/** A step of a runbook. Each kind is a record here; every step also has the {@link StepCommon} keys. */
+public sealed interface Step {
+
+    StepCommon common();
+
+    /** The kind keyword as written in YAML, such as {@code run}. */
+    String kind();
+
+    default String id() {
+        return common().id();
+    }
+
+    /** Runs a shell command on the step's target. */
+    record Run(StepCommon common, Text command) implements Step {
+        public String kind() {
+            return "run";
+        }
+    }
+
+    /** Fails unless the expression holds. */
+    record Assert(StepCommon common, Expr that) implements Step {
+        public String kind() {
+            return "assert";
+        }
+    }
+
+    /** Polls {@code until} every {@code every} until it holds, failing after {@code within}. */
+    record Wait(StepCommon common, Expr until, DurationSpec every, DurationSpec within) implements Step {
+        public String kind() {
+            return "wait";
+        }
+    }
+
+    /** Sends HTTP requests, each expected to answer as {@code expect} says. */
+    record Http(StepCommon common, List<HttpRequest> requests, HttpExpect expect) implements Step {
+        public String kind() {
+            return "http";
+        }
+    }
+
+    /** A gate a human answers. */
+    record Approve(StepCommon common, Text question) implements Step {
+        public String kind() {
+            return "approve";
+        }
+    }
+
+    /** Watches facts for a window; rollback triggers are live throughout. */
+    record Monitor(StepCommon common, DurationSpec duration, DurationSpec every, int failureLimit,
+                   List<Check> checks) implements Step {
+        public String kind() {
+            return "monitor";
+        }
+    }
+
+    /** Tells people: a webhook message rendered from a template file or text. */
+    record Notify(StepCommon common, Text webhook, String template, Text message) implements Step {
+        public String kind() {
+            return "notify";
+        }
+    }
+
+    /** Steps run in order as one. */
+    record Group(StepCommon common, List<Step> steps) implements Step {
+        public String kind() {
+            return "group";
+        }
+    }
+
+    /** The steps of a fragment file, with its params bound by {@code with}. */
+    record Include(StepCommon common, String path, Map<String, Text> with, Fragment fragment) implements Step {
+        public String kind() {
+            return "include";
+        }
+    }
+
+    /** One request of an {@code http} step. */
+    record HttpRequest(Text url, String method, Map<String, Text> headers, Text body, DurationSpec timeout,
+                       boolean insecure) {
+    }
+
+    /**
+     * What an {@code http} step expects of each answer.
+     *
+     * @param status   accepted status codes; empty means any 2xx
+     * @param contains text the body must contain, or null
+     */
+    record HttpExpect(List<Integer> status, String contains) {
+        public static final HttpExpect ANY_2XX = new HttpExpect(List.of(), null);
+    }
+}

@@ -1,0 +1,88 @@
+package dev.runbook.parse;
+
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Every key the parser accepts, per kind of mapping. The parser rejects any other key; a test keeps
+ * {@code schemas/runbook.schema.json} in agreement with these sets.
+ */
+public final class Keys {
+
+    public static final Set<String> RUNBOOK = set("runbook", "description", "version", "env", "params", "targets",
+            "facts", "preconditions", "rollback_on", "steps", "success");
+    public static final Set<String> FRAGMENT = set("fragment", "description", "params", "steps");
+    public static final Set<String> PARAM = set("type", "description", "required", "default", "secret", "env",
+            "allowed");
+    public static final Set<String> TARGET_KINDS = set("local", "ssh", "docker");
+    public static final Set<String> TARGET = union(TARGET_KINDS, set("serial", "max_fail", "forks", "description"));
+    public static final Set<String> FACT_KINDS = set("http", "shell", "sql", "redis", "websocket", "logs", "file");
+    public static final Set<String> FACT = union(FACT_KINDS, set("on", "parse", "timeout", "secret", "description"));
+    public static final Set<String> HTTP_FACT = set("url", "method", "headers", "body", "timeout", "insecure");
+    public static final Set<String> SQL_FACT = set("url", "query", "returns");
+    public static final Set<String> REDIS_FACT = set("url", "command");
+    public static final Set<String> WEBSOCKET_FACT = set("url", "subscribe", "expect", "timeout");
+    public static final Set<String> LOGS_FACT = set("file", "command", "container", "pattern", "since");
+    public static final Set<String> FILE_FACT = set("path");
+    public static final Set<String> CHECK = set("name", "that", "message");
+    public static final Set<String> TRIGGER = set("name", "when", "armed_after", "message");
+    public static final Set<String> STEP_KINDS = set("run", "assert", "wait", "http", "approve", "monitor", "notify",
+            "group", "include");
+    public static final Set<String> STEP_COMMON = set("id", "name", "description", "on", "when", "timeout", "retries",
+            "delay", "rollback", "outputs", "irreversible", "continue_on_error", "message");
+    /** Keys a step may have besides its kind, for one kind only: {@code with} goes with {@code include}. */
+    public static final Set<String> STEP_EXTRA = set("with");
+    public static final Set<String> STEP = union(union(STEP_KINDS, STEP_COMMON), STEP_EXTRA);
+    public static final Set<String> WAIT = set("until", "every", "within");
+    public static final Set<String> HTTP_STEP = set("url", "method", "headers", "body", "timeout", "insecure",
+            "expect");
+    public static final Set<String> HTTP_EXPECT = set("status", "contains");
+    public static final Set<String> MONITOR = set("for", "every", "failure_limit", "checks");
+    public static final Set<String> NOTIFY = set("webhook", "template", "message");
+
+    /**
+     * Each key set by the name of the schema definition that describes the same mapping
+     * ({@code ""} is the schema's root).
+     */
+    public static final Map<String, Set<String>> BY_SCHEMA_DEFINITION = bySchemaDefinition();
+
+    private Keys() {
+    }
+
+    private static Map<String, Set<String>> bySchemaDefinition() {
+        Map<String, Set<String>> m = new LinkedHashMap<>();
+        m.put("", RUNBOOK);
+        m.put("fragment", FRAGMENT);
+        m.put("param", PARAM);
+        m.put("target", TARGET);
+        m.put("fact", FACT);
+        m.put("http_fact", HTTP_FACT);
+        m.put("sql_fact", SQL_FACT);
+        m.put("redis_fact", REDIS_FACT);
+        m.put("websocket_fact", WEBSOCKET_FACT);
+        m.put("logs_fact", LOGS_FACT);
+        m.put("file_fact", FILE_FACT);
+        m.put("check", CHECK);
+        m.put("trigger", TRIGGER);
+        m.put("step", STEP);
+        m.put("wait", WAIT);
+        m.put("http_step", HTTP_STEP);
+        m.put("http_expect", HTTP_EXPECT);
+        m.put("monitor", MONITOR);
+        m.put("notify", NOTIFY);
+        return Map.copyOf(m);
+    }
+
+    private static Set<String> set(String... keys) {
+        return java.util.Collections.unmodifiableSet(new LinkedHashSet<>(List.of(keys)));
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> s = new LinkedHashSet<>(a);
+        s.addAll(b);
+        return java.util.Collections.unmodifiableSet(s);
+    }
+}

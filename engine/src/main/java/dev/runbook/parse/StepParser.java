@@ -1,0 +1,170 @@
+package dev.runbook.parse;
+
+import dev.runbook.model.Check;
+import dev.runbook.model.DurationSpec;
+import dev.runbook.model.Expr;
+import dev.runbook.model.Step;
+import dev.runbook.model.StepCommon;
+import dev.runbook.model.Target;
+import dev.runbook.model.Text;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.snakeyaml.engine.v2.nodes.Node;
+
+/** Parses step lists: the common keys of every step and the value of each step kind. */
+final class StepParser {
+
+    private static final DurationSpec DEFAULT_EVERY = DurationSpec.of(Duration.ofSeconds(5));
+
+    private final NodeReader r;
+    private final ParseContext ctx;
+
+    StepParser(NodeReader reader, ParseContext ctx) {
+        this.r = reader;
+        this.ctx = ctx;
+    }
+
+    List<Step> steps(Node node, String path, int depth) {
+        List<Step> out = new ArrayList<>();
+        r.list(node, path, "'" + path.substring(path.lastIndexOf('.') + 1) + "'").ifPresent(items -> {
+            for (int i = 0; i < items.size(); i++) {
+                step(items.get(i), path + "[" + i + "]", true, depth).ifPresent(out::add);
+            }
+        });
+        return out;
+    }
+
+    private Optional<Step> step(Node node, String path, boolean inMainFlow, int depth) {
+        if (depth > ParseContext.MAX_DEPTH) {
+            r.problem(node, path, "groups and includes nest more than " + ParseContext.MAX_DEPTH + " deep");
+            return Optional.empty();
+        }
+        Optional<Fields> opened = r.fields(node, path, "a step", Keys.STEP);
+        if (opened.isEmpty()) {
+            return Optional.empty();
+        }
+        Fields f = opened.get();
+        String kind = TargetFactParser.onlyKind(f, Keys.STEP_KINDS, "a step");
+        StepCommon common = common(f, kind, inMainFlow, depth);
+        if (kind == null || common == null) {
+            return Optional.empty();
+        }
+        return switch (kind) {
+            case "run" -> f.text("run").map(t -> new Step.Run(common, t));
+            case "assert" -> f.expr("assert").map(e -> new Step.Assert(common, e));
+            case "approve" -> f.text("approve").map(t -> new Step.Approve(common, t));
+            case "wait" -> waitStep(f, common);
+            case "http" -> HttpStepParser.http(f, common);
+            case "monitor" -> monitor(f, common);
+            case "notify" -> notify(f, common);
+            case "group" -> Optional.of(new Step.Group(common, steps(f.node("group").orElseThrow(), f.child("group"),
+                    depth + 1)));
+            default -> include(f, common, depth);
+        };
+    }
+
+    private StepCommon common(Fields f, String kind, boolean inMainFlow, int depth) {
+        Optional<String> id = f.node("id").flatMap(n -> r.identifier(n, f.child("id"), "the step id"));
+        if (inMainFlow && !f.has("id")) {
+            f.missing("id");
+        }
+        if (f.has("message") && kind != null && !kind.equals("assert") && !kind.equals("approve")) {
+            f.problem("message", "'message' goes with assert and approve steps, not with " + kind);
+        }
+        if (f.has("with") && kind != null && !kind.equals("include")) {
+            f.problem("with", "'with' goes with include steps only");
+        }
+        Optional<String> on = f.node("on").flatMap(n -> r.identifier(n, f.child("on"), "the target name"));
+        Optional<Expr> when = f.expr("when");
+        Optional<DurationSpec> timeout = f.duration("timeout");
+        int retries = f.integer("retries", 0).orElse(0);
+        Optional<DurationSpec> delay = f.duration("delay");
+        List<Step> rollback = List.of();
+        if (f.has("rollback")) {
+            if (!inMainFlow) {
+                f.problem("rollback", "a rollback step cannot have a rollback of its own");
+            } else {
+                rollback = rollbackSteps(f, depth);
+            }
+        }
+        Map<String, Text> outputs = f.texts("outputs", true);
+        if (!inMainFlow && (f.has("irreversible") || f.has("outputs"))) {
+            f.problem(f.has("outputs") ? "outputs" : "irreversible",
+                    "rollback steps have no 'outputs' or 'irreversible'");
+        }
+        return new StepCommon(id.orElse(null), f.string("name").orElse(null), f.string("description").orElse(null),
+                on.orElse(Target.LOCAL), when.orElse(null), timeout.orElse(null), retries, delay.orElse(null),
+                rollback, outputs, f.bool("irreversible", false), f.bool("continue_on_error", false),
+                f.string("message").orElse(null), f.path(), r.at(f.node()));
+    }
+
+    private List<Step> rollbackSteps(Fields f, int depth) {
+        List<Step> out = new ArrayList<>();
+        Node n = f.node("rollback").orElseThrow();
+        r.list(n, f.child("rollback"), "'rollback'").ifPresent(items -> {
+            for (int i = 0; i < items.size(); i++) {
+                step(items.get(i), f.child("rollback") + "[" + i + "]", false, depth + 1).ifPresent(out::add);
+            }
+        });
+        return out;
+    }
+
+    private Optional<Step> waitStep(Fields f, StepCommon common) {
+        return r.fields(f.node("wait").orElseThrow(), f.child("wait"), "'wait'", Keys.WAIT).flatMap(w -> {
+            Optional<Expr> until = w.has("until") ? w.expr("until") : Optional.empty();
+            if (!w.has("until")) {
+                w.missing("until");
+            }
+            if (!w.has("within")) {
+                w.missing("within");
+            }
+            Optional<DurationSpec> within = w.duration("within");
+            DurationSpec every = w.duration("every").orElse(DEFAULT_EVERY);
+            if (until.isEmpty() || within.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(new Step.Wait(common, until.get(), every, within.get()));
+        });
+    }
+
+    private Optional<Step> monitor(Fields f, StepCommon common) {
+        return r.fields(f.node("monitor").orElseThrow(), f.child("monitor"), "'monitor'", Keys.MONITOR).flatMap(m -> {
+            if (!m.has("for")) {
+                m.missing("for");
+            }
+            Optional<DurationSpec> duration = m.duration("for");
+            DurationSpec every = m.duration("every").orElse(DurationSpec.of(Duration.ofMinutes(1)));
+            int limit = m.integer("failure_limit", 1).orElse(1);
+            List<Check> checks = RunbookParser.checks(m, "checks");
+            return duration.map(d -> new Step.Monitor(common, d, every, limit, checks));
+        });
+    }
+
+    private Optional<Step> notify(Fields f, StepCommon common) {
+        return r.fields(f.node("notify").orElseThrow(), f.child("notify"), "'notify'", Keys.NOTIFY).flatMap(n -> {
+            if (!n.has("webhook")) {
+                n.missing("webhook");
+            }
+            if (!n.has("template") && !n.has("message")) {
+                r.problem(n.node(), n.path(), "'notify' needs a 'template' file or a 'message'");
+            }
+            Optional<Text> webhook = n.text("webhook");
+            return webhook.map(w -> new Step.Notify(common, w, n.string("template").orElse(null),
+                    n.text("message").orElse(null)));
+        });
+    }
+
+    private Optional<Step> include(Fields f, StepCommon common, int depth) {
+        Node n = f.node("include").orElseThrow();
+        Optional<String> path = r.string(n, f.child("include"), "'include'");
+        Map<String, Text> with = f.texts("with", true);
+        if (path.isEmpty()) {
+            return Optional.empty();
+        }
+        return IncludeLoader.load(r, ctx, n, f.child("include"), path.get(), depth)
+                .map(fragment -> new Step.Include(common, path.get(), with, fragment));
+    }
+}

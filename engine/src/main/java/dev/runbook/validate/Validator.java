@@ -1,0 +1,252 @@
+package dev.runbook.validate;
+
+import dev.runbook.diag.Problem;
+import dev.runbook.diag.Problems;
+import dev.runbook.model.Check;
+import dev.runbook.model.DurationSpec;
+import dev.runbook.model.Fact;
+import dev.runbook.model.FactSource;
+import dev.runbook.model.Param;
+import dev.runbook.model.Runbook;
+import dev.runbook.model.Step;
+import dev.runbook.model.Target;
+import dev.runbook.model.Trigger;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Checks what parsing cannot: that every name a runbook uses exists where it is used (targets, facts,
+ * params, earlier steps and their outputs), that expressions compile in the sandbox, that step ids are unique,
+ * that param defaults fit their types and that facts are read-only. Reports every problem, in source order.
+ */
+public final class Validator {
+
+    private final Runbook runbook;
+    private final Problems problems = new Problems();
+    private final ReferenceChecker refs;
+    private final Map<String, Step> seenIds = new LinkedHashMap<>();
+
+    private Validator(Runbook runbook) {
+        this.runbook = runbook;
+        this.refs = new ReferenceChecker(runbook, problems);
+    }
+
+    /** Every problem of a parsed runbook; empty when it is valid. */
+    public static List<Problem> validate(Runbook runbook) {
+        Validator v = new Validator(runbook);
+        v.run();
+        return v.problems.sorted();
+    }
+
+    private void run() {
+        ParamChecks.check(runbook.params(), "params", problems);
+        Scope top = new Scope("the runbook", runbook.params(), null, false, false);
+        for (Target t : runbook.targets().values()) {
+            if (t instanceof Target.Ssh s) {
+                s.hosts().forEach(h -> refs.text(h, "targets." + t.name() + ".ssh", top));
+            } else if (t instanceof Target.Docker d) {
+                refs.text(d.url(), "targets." + t.name() + ".docker", top);
+            }
+        }
+        runbook.facts().values().forEach(f -> fact(f, top));
+        Scope pre = new Scope("a precondition", runbook.params(), null, false, false);
+        checks(runbook.preconditions(), "preconditions", pre);
+
+        Map<String, Set<String>> done = new LinkedHashMap<>();
+        steps(runbook.steps(), runbook.params(), done);
+
+        Set<String> ids = allStepIds(runbook);
+        Scope end = new Scope("a rollback trigger", runbook.params(), done, false, false);
+        for (int i = 0; i < runbook.rollbackOn().size(); i++) {
+            Trigger t = runbook.rollbackOn().get(i);
+            refs.expr(t.when(), "rollback_on[" + i + "].when", end);
+            if (t.armedAfter() != null && !ids.contains(t.armedAfter())) {
+                problems.add(t.at(), "rollback_on[" + i + "].armed_after", "no step '" + t.armedAfter() + "' to arm after");
+            }
+        }
+        checks(runbook.success(), "success", new Scope("a success check", runbook.params(), done, false, false));
+    }
+
+    private void fact(Fact f, Scope scope) {
+        String path = "facts." + f.name();
+        target(f.on(), path + ".on", f.at());
+        FactSource s = f.source();
+        if (s instanceof FactSource.Http h) {
+            refs.text(h.url(), path + ".http.url", scope);
+            h.headers().values().forEach(v -> refs.text(v, path + ".http.headers", scope));
+            refs.text(h.body(), path + ".http.body", scope);
+        } else if (s instanceof FactSource.Shell sh) {
+            refs.text(sh.command(), path + ".shell", scope);
+        } else if (s instanceof FactSource.Sql q) {
+            refs.text(q.url(), path + ".sql.url", scope);
+            refs.text(q.query(), path + ".sql.query", scope);
+            ReadOnly.sql(q.query(), path + ".sql.query", problems);
+        } else if (s instanceof FactSource.Redis r) {
+            refs.text(r.url(), path + ".redis.url", scope);
+            r.command().forEach(c -> refs.text(c, path + ".redis.command", scope));
+            ReadOnly.redis(r.command(), f.at(), path + ".redis.command", problems);
+        } else if (s instanceof FactSource.WebSocket w) {
+            refs.text(w.url(), path + ".websocket.url", scope);
+            refs.text(w.subscribe(), path + ".websocket.subscribe", scope);
+        } else if (s instanceof FactSource.Logs l) {
+            refs.text(l.file(), path + ".logs.file", scope);
+            refs.text(l.command(), path + ".logs.command", scope);
+            refs.text(l.container(), path + ".logs.container", scope);
+            refs.text(l.since(), path + ".logs.since", scope);
+        } else if (s instanceof FactSource.File fl) {
+            refs.text(fl.path(), path + ".file.path", scope);
+        }
+    }
+
+    private void checks(List<Check> checks, String path, Scope scope) {
+        for (int i = 0; i < checks.size(); i++) {
+            refs.expr(checks.get(i).that(), path + "[" + i + "].that", scope);
+        }
+    }
+
+    private void steps(List<Step> steps, Map<String, Param> params, Map<String, Set<String>> done) {
+        for (Step step : steps) {
+            step(step, params, done);
+        }
+    }
+
+    private void step(Step step, Map<String, Param> params, Map<String, Set<String>> done) {
+        var c = step.common();
+        String path = c.path();
+        uniqueId(step);
+        target(c.on(), path + ".on", c.at());
+        Scope here = new Scope("step '" + c.label() + "'", params, Map.copyOf(done), true, false);
+        refs.expr(c.when(), path + ".when", here);
+        duration(c.timeout(), path + ".timeout", here);
+        duration(c.delay(), path + ".delay", here);
+        if (step instanceof Step.Run r) {
+            refs.text(r.command(), path + ".run", here);
+        } else if (step instanceof Step.Assert a) {
+            refs.expr(a.that(), path + ".assert", here);
+        } else if (step instanceof Step.Approve a) {
+            refs.text(a.question(), path + ".approve", here);
+        } else if (step instanceof Step.Wait w) {
+            refs.expr(w.until(), path + ".wait.until", here);
+            duration(w.every(), path + ".wait.every", here);
+            duration(w.within(), path + ".wait.within", here);
+        } else if (step instanceof Step.Http h) {
+            h.requests().forEach(q -> {
+                refs.text(q.url(), path + ".http", here);
+                q.headers().values().forEach(v -> refs.text(v, path + ".http.headers", here));
+                refs.text(q.body(), path + ".http.body", here);
+            });
+        } else if (step instanceof Step.Monitor m) {
+            duration(m.duration(), path + ".monitor.for", here);
+            duration(m.every(), path + ".monitor.every", here);
+            checks(m.checks(), path + ".monitor.checks", here);
+        } else if (step instanceof Step.Notify n) {
+            refs.text(n.webhook(), path + ".notify.webhook", here);
+            refs.text(n.message(), path + ".notify.message", here);
+        } else if (step instanceof Step.Group g) {
+            steps(g.steps(), params, done);
+        } else if (step instanceof Step.Include inc) {
+            include(inc, here, done);
+        }
+        Map<String, Set<String>> withSelf = new LinkedHashMap<>(done);
+        if (c.id() != null) {
+            withSelf.put(c.id(), c.outputs().keySet());
+        }
+        Scope after = new Scope("the outputs of step '" + c.label() + "'", params, Map.copyOf(withSelf), true, false);
+        c.outputs().forEach((name, t) -> refs.text(t, path + ".outputs." + name, after));
+        rollback(step, params, withSelf);
+        if (c.id() != null) {
+            done.put(c.id(), c.outputs().keySet());
+        }
+    }
+
+    private void rollback(Step step, Map<String, Param> params, Map<String, Set<String>> done) {
+        Scope scope = new Scope("the rollback of '" + step.common().label() + "'", params, Map.copyOf(done), true, true);
+        for (Step r : step.common().rollback()) {
+            var c = r.common();
+            if (c.id() != null) {
+                uniqueId(r);
+            }
+            target(c.on(), c.path() + ".on", c.at());
+            refs.expr(c.when(), c.path() + ".when", scope);
+            if (r instanceof Step.Run run) {
+                refs.text(run.command(), c.path() + ".run", scope);
+            } else if (r instanceof Step.Http h) {
+                h.requests().forEach(q -> refs.text(q.url(), c.path() + ".http", scope));
+            } else if (r instanceof Step.Assert a) {
+                refs.expr(a.that(), c.path() + ".assert", scope);
+            } else if (r instanceof Step.Notify n) {
+                refs.text(n.message(), c.path() + ".notify.message", scope);
+            } else {
+                problems.add(c.at(), c.path(), "a rollback step is run, http, assert or notify, not " + r.kind());
+            }
+        }
+    }
+
+    private void include(Step.Include inc, Scope outer, Map<String, Set<String>> done) {
+        String path = inc.common().path();
+        Map<String, Param> declared = inc.fragment().params();
+        inc.with().forEach((name, value) -> {
+            if (!declared.containsKey(name)) {
+                problems.add(value.at(), path + ".with." + name, "fragment '" + inc.fragment().name()
+                        + "' has no param '" + name + "'; it has " + declared.keySet());
+            }
+            refs.text(value, path + ".with." + name, outer);
+        });
+        for (Param p : declared.values()) {
+            if (p.required() && !inc.with().containsKey(p.name())) {
+                problems.add(inc.common().at(), path + ".with", "fragment '" + inc.fragment().name()
+                        + "' needs param '" + p.name() + "'");
+            }
+        }
+        ParamChecks.check(declared, inc.fragment().file() + " params", problems);
+        steps(inc.fragment().steps(), declared, done);
+    }
+
+    private void uniqueId(Step step) {
+        String id = step.id();
+        if (id == null) {
+            return;
+        }
+        Step first = seenIds.putIfAbsent(id, step);
+        if (first != null) {
+            problems.add(step.common().at(), step.common().path() + ".id", "duplicate step id '" + id
+                    + "' (first at " + first.common().at() + ")");
+        }
+    }
+
+    private void target(String name, String path, dev.runbook.diag.SourceLocation at) {
+        if (!runbook.targets().containsKey(name)) {
+            problems.add(at, path, "no target '" + name + "'; the targets are " + runbook.targets().keySet());
+        }
+    }
+
+    private void duration(DurationSpec d, String path, Scope scope) {
+        if (d != null && d.template() != null) {
+            refs.text(d.template(), path, scope);
+        }
+    }
+
+    /** Every step id in the runbook, its groups, includes and rollbacks. */
+    static Set<String> allStepIds(Runbook runbook) {
+        Set<String> ids = new java.util.HashSet<>();
+        collect(runbook.steps(), ids);
+        return ids;
+    }
+
+    private static void collect(List<Step> steps, Set<String> ids) {
+        for (Step s : steps) {
+            if (s.id() != null) {
+                ids.add(s.id());
+            }
+            collect(s.common().rollback(), ids);
+            if (s instanceof Step.Group g) {
+                collect(g.steps(), ids);
+            } else if (s instanceof Step.Include i) {
+                collect(i.fragment().steps(), ids);
+            }
+        }
+    }
+
+}

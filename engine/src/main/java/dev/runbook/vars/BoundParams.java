@@ -1,0 +1,37 @@
+package dev.runbook.vars;
+
+import dev.runbook.model.Param;
+import dev.runbook.model.ParamType;
+import dev.runbook.secret.Masker;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The params of one run, typed, with where each value came from.
+ *
+ * @param declared the runbook's param declarations
+ * @param values   name to typed value; a param with no value is absent
+ * @param sources  name to where its value came from: {@code default}, {@code env NAME}, {@code --vars FILE}, {@code --set}
+ */
+public record BoundParams(Map<String, Param> declared, Map<String, Object> values, Map<String, String> sources) {
+
+    /** Names of the secret params. */
+    public Set<String> secretNames() {
+        return declared.values().stream().filter(Param::secret).map(Param::name).collect(Collectors.toSet());
+    }
+
+    /** Names of the params of type {@code command}. */
+    public Set<String> commandNames() {
+        return declared.values().stream().filter(p -> p.type() == ParamType.COMMAND).map(Param::name)
+                .collect(Collectors.toSet());
+    }
+
+    /** A masker for every secret value of this run. */
+    public Masker masker() {
+        List<String> secrets = secretNames().stream().map(values::get).filter(java.util.Objects::nonNull)
+                .map(dev.runbook.expr.Values::text).toList();
+        return new Masker(secrets);
+    }
+}

@@ -1,0 +1,129 @@
+package dev.runbook.vars;
+
+import dev.runbook.diag.InputException;
+import dev.runbook.diag.Problems;
+import dev.runbook.diag.SourceLocation;
+import dev.runbook.model.Param;
+import dev.runbook.model.ParamValues;
+import dev.runbook.parse.NodeReader;
+import dev.runbook.parse.YamlLoader;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+
+/**
+ * Gives each param its value for a run. Later sources win: the default, the param's environment variable,
+ * each {@code --vars} file in order, then {@code --set}. Every value is checked against the param's type and
+ * allowed values; every problem (unknown names, bad values, missing required params) is reported at once.
+ */
+public final class ParamBinder {
+
+    /**
+     * Where values come from.
+     *
+     * @param varsFiles YAML files mapping param names to values, later ones winning
+     * @param sets      {@code name=value} pairs from the command line
+     * @param env       the environment
+     */
+    public record Inputs(List<Path> varsFiles, Map<String, String> sets, Map<String, String> env) {
+        public static Inputs none() {
+            return new Inputs(List.of(), Map.of(), Map.of());
+        }
+    }
+
+    private ParamBinder() {
+    }
+
+    public static BoundParams bind(Map<String, Param> declared, Inputs in) {
+        Problems problems = new Problems();
+        Map<String, Object> raw = new LinkedHashMap<>();
+        Map<String, String> sources = new LinkedHashMap<>();
+        for (Param p : declared.values()) {
+            if (p.defaultValue() != null) {
+                raw.put(p.name(), p.defaultValue());
+                sources.put(p.name(), "default");
+            }
+            if (p.env() != null && in.env().containsKey(p.env())) {
+                raw.put(p.name(), in.env().get(p.env()));
+                sources.put(p.name(), "env " + p.env());
+            }
+        }
+        for (Path file : in.varsFiles()) {
+            readVars(file, declared, problems).forEach((k, v) -> {
+                raw.put(k, v);
+                sources.put(k, "--vars " + file);
+            });
+        }
+        in.sets().forEach((k, v) -> {
+            if (!declared.containsKey(k)) {
+                problems.add(SourceLocation.of(Path.of("--set")), k, "the runbook has no param '" + k + "'");
+            } else {
+                raw.put(k, v);
+                sources.put(k, "--set");
+            }
+        });
+        Map<String, Object> values = new LinkedHashMap<>();
+        List<String> missing = new ArrayList<>();
+        for (Param p : declared.values()) {
+            if (!raw.containsKey(p.name()) || raw.get(p.name()) == null) {
+                if (p.required()) {
+                    missing.add(p.name() + (p.env() != null ? " (or env " + p.env() + ")" : ""));
+                }
+                continue;
+            }
+            ParamValues.Result r = ParamValues.coerce(p.type(), raw.get(p.name()));
+            String from = sources.get(p.name());
+            if (!r.ok()) {
+                String shown = p.secret() ? "must be " + p.type().keyword() : r.error();
+                problems.add(SourceLocation.of(Path.of(from)), p.name(), "param '" + p.name() + "' " + shown);
+            } else if (!p.allowed().isEmpty() && p.allowed().stream()
+                    .map(a -> ParamValues.coerce(p.type(), a).value()).noneMatch(r.value()::equals)) {
+                problems.add(SourceLocation.of(Path.of(from)), p.name(), "param '" + p.name() + "' must be one of "
+                        + p.allowed() + (p.secret() ? "" : ", not '" + raw.get(p.name()) + "'"));
+            } else {
+                values.put(p.name(), r.value());
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new InputException("missing required param" + (missing.size() > 1 ? "s " : " ")
+                    + String.join(", ", missing) + ": give " + (missing.size() > 1 ? "them" : "it")
+                    + " with --set NAME=VALUE or in a --vars file");
+        }
+        problems.throwIfAny();
+        return new BoundParams(declared, values, sources);
+    }
+
+    private static Map<String, Object> readVars(Path file, Map<String, Param> declared, Problems problems) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        Optional<Node> root = YamlLoader.load(file, problems);
+        if (root.isEmpty()) {
+            return out;
+        }
+        NodeReader r = new NodeReader(file, problems);
+        if (!(root.get() instanceof MappingNode m)) {
+            r.problem(root.get(), "", "a vars file must be a mapping of param names to values, not "
+                    + NodeReader.describe(root.get()));
+            return out;
+        }
+        for (NodeTuple t : m.getValue()) {
+            Optional<String> key = r.string(t.getKeyNode(), "", "a param name");
+            if (key.isEmpty()) {
+                continue;
+            }
+            if (out.containsKey(key.get())) {
+                r.problem(t.getKeyNode(), key.get(), "duplicate key '" + key.get() + "'");
+            } else if (!declared.containsKey(key.get())) {
+                r.problem(t.getKeyNode(), key.get(), "the runbook has no param '" + key.get() + "'");
+            } else {
+                out.put(key.get(), r.value(t.getValueNode(), key.get()));
+            }
+        }
+        return out;
+    }
+}
