@@ -10,7 +10,8 @@
 #   java -jar engine/target/runbook.jar --version
 #   ansible-playbook --syntax-check bench/ansible/production.yml -i localhost,
 #   ansible-playbook --version
-# then prints mean wall times and the runbook/ansible ratios. The aim: runbook takes at most
+# then prints mean wall times (and CPU time: user + system) and the runbook/ansible ratios of
+# the mean wall times. The aim: runbook takes at most
 # half of Ansible's time. Results: bench/out/validate.json (hyperfine's export).
 # WARMUP and RUNS override hyperfine's --warmup 3 --runs 20.
 set -euo pipefail
@@ -57,10 +58,11 @@ import json, sys
 results = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
 def mean(name): return results[name]["mean"] * 1000
 def sd(name): return results[name]["stddev"] * 1000
+def cpu(name): return (results[name]["user"] + results[name]["system"]) * 1000
 print()
-print(f"{'command':36} {'mean ms':>9} {'± ms':>7}")
+print(f"{'command':36} {'mean ms':>9} {'± ms':>7} {'cpu ms':>8}")
 for name in results:
-    print(f"{name:36} {mean(name):9.1f} {sd(name):7.1f}")
+    print(f"{name:36} {mean(name):9.1f} {sd(name):7.1f} {cpu(name):8.1f}")
 print()
 print(f"{'ratio runbook / ansible':44} {'ratio':>6}  aim <= 0.50")
 rows = [

@@ -58,7 +58,7 @@ public final class Runbooks {
      * offline, and says so when facts were asked for.
      */
     public static Plan plan(Runbook runbook, ParamBinder.Inputs inputs, boolean offline) {
-        BoundParams params = bind(runbook, inputs);
+        BoundParams params = ParamBinder.bindForPlan(runbook.params(), inputs);
         List<String> notes = offline ? List.of("offline: facts are not collected; checks that read facts are not evaluated")
                 : List.of("facts cannot be collected by this version yet, so this is the offline plan:"
                         + " checks that read facts are not evaluated");

@@ -14,7 +14,11 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        System.exit(run(args, utf8(System.out), utf8(System.err)));
+    }
+
+    private static PrintWriter utf8(java.io.OutputStream stream) {
+        return new PrintWriter(new java.io.OutputStreamWriter(stream, java.nio.charset.StandardCharsets.UTF_8), true);
     }
 
     /** Runs the command line with the given output streams and returns the exit code. */

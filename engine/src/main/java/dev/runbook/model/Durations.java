@@ -47,7 +47,8 @@ public final class Durations {
         long ms = d.toMillis();
         long[] units = {86_400_000L, 3_600_000L, 60_000L, 1000L, 1L};
         String[] names = {"d", "h", "m", "s", "ms"};
-        for (int i = 0; i < units.length; i++) {
+        // "24h" and "48h" read better than "1d" and "2d"; days only from 72h on
+        for (int i = ms < 3 * units[0] ? 1 : 0; i < units.length; i++) {
             if (ms >= units[i]) {
                 out.append(ms / units[i]).append(names[i]);
                 ms %= units[i];

@@ -33,10 +33,11 @@ import java.util.Set;
 public final class Planner {
 
     private static final Set<String> OFFLINE = Set.of("steps", "previous", "facts");
+    private static final Set<String> FLEET = Set.of("steps", "previous", "facts", "target");
 
     private final Runbook runbook;
     private final BoundParams params;
-    private final Masker masker;
+    private Masker masker;
     private final RenderOptions options;
     private final Map<String, Object> env;
     private final List<Plan.Step> out = new ArrayList<>();
@@ -77,19 +78,19 @@ public final class Planner {
         roots.put("run", Map.of("id", "dry-run", "start", System.currentTimeMillis(), "dry", true, "runbook",
                 runbook.name()));
         if (s.target() != null) {
+            PlanScope outside = new PlanScope(s.params(), null, s.options());
+            String host = hosts(s.target(), outside).stream().findFirst().orElse("localhost");
             roots.put("target", Map.of("name", s.target().name(), "kind", s.target().kind(), "host",
-                    hosts(s.target(), s).stream().findFirst().orElse("localhost")));
+                    host.replaceFirst("^[^@]*@", "").replaceFirst(":[0-9]+$", "")));
         }
         return roots;
     }
 
     private Plan.Param param(Param p) {
         Object v = params.values().get(p.name());
-        String shown = p.secret() && v != null ? Masker.MASK : v == null ? "(none)" : Values.text(v);
-        if (v != null && p.type() == dev.runbook.model.ParamType.DURATION && p.defaultValue() != null
-                && "default".equals(params.sources().get(p.name()))) {
-            shown = String.valueOf(p.defaultValue());
-        }
+        String shown = v == null ? "(none)" : p.secret() ? Masker.MASK
+                : p.type() == dev.runbook.model.ParamType.DURATION ? dev.runbook.model.Durations.format(
+                        java.time.Duration.ofMillis(((Number) v).longValue())) : Values.text(v);
         return new Plan.Param(p.name(), p.type().keyword(), mask(shown), params.sources().getOrDefault(p.name(), ""),
                 p.secret());
     }
@@ -124,6 +125,12 @@ public final class Planner {
         CompiledExpression c = Expressions.compile(expr);
         List<String> waits = c.references().stream().filter(r -> OFFLINE.contains(r.get(0)))
                 .map(r -> String.join(".", r.subList(0, Math.min(2, r.size())))).distinct().toList();
+        List<String> unset = c.references().stream()
+                .filter(r -> r.get(0).equals("params") && r.size() > 1 && !s.params().containsKey(r.get(1)))
+                .map(r -> "params." + r.get(1)).distinct().toList();
+        if (!unset.isEmpty()) {
+            return new Plan.Check(null, src, "not evaluated", "no value given for " + String.join(", ", unset));
+        }
         if (!waits.isEmpty()) {
             boolean facts = waits.stream().anyMatch(w -> w.startsWith("facts"));
             String why = facts ? "reads " + String.join(", ", waits) + ": facts are not collected (offline)"
@@ -147,7 +154,7 @@ public final class Planner {
     private void step(Step step, String number, int depth, PlanScope outer) {
         var c = step.common();
         Target t = runbook.targets().get(c.on());
-        PlanScope s = new PlanScope(outer.params(), t, options);
+        PlanScope s = new PlanScope(outer.params(), t, outer.options());
         Plan.Check guard = c.when() == null ? null : evaluate(c.when(), s);
         Map<String, String> outputs = new LinkedHashMap<>();
         c.outputs().forEach((k, v) -> outputs.put(k, render(v, s, false)));
@@ -158,25 +165,57 @@ public final class Planner {
         if (step instanceof Step.Group g) {
             steps(g.steps(), number + ".", depth + 1, outer);
         } else if (step instanceof Step.Include inc) {
-            steps(inc.fragment().steps(), number + ".", depth + 1, new PlanScope(fragmentParams(inc, s), null, options));
+            steps(inc.fragment().steps(), number + ".", depth + 1, fragmentScope(inc, s));
         }
     }
 
-    private Map<String, Object> fragmentParams(Step.Include inc, PlanScope s) {
+    /**
+     * The scope of an included fragment: its params bound from {@code with} (rendered in the including scope) or
+     * their defaults. A fragment param is secret when it is declared so or bound from a secret.
+     */
+    private PlanScope fragmentScope(Step.Include inc, PlanScope s) {
         Map<String, Object> values = new LinkedHashMap<>();
+        Set<List<String>> secrets = new java.util.HashSet<>();
+        s.options().secrets().stream().filter(x -> !x.get(0).equals("params")).forEach(secrets::add);
         for (Param p : inc.fragment().params().values()) {
-            Object raw = inc.with().containsKey(p.name()) ? renderRaw(inc.with().get(p.name()), s) : p.defaultValue();
+            Text bound = inc.with().get(p.name());
+            boolean secret = p.secret() || (bound != null && readsSecret(bound, s));
+            if (secret) {
+                secrets.add(List.of("params", p.name()));
+            }
+            Object raw = p.defaultValue();
+            if (bound != null) {
+                raw = secret && readsMissing(bound, s) ? null : renderRaw(bound, s);
+            }
             if (raw != null) {
                 ParamValues.Result r = ParamValues.coerce(p.type(), raw);
                 values.put(p.name(), r.ok() ? r.value() : raw);
+                if (secret) {
+                    masker = masker.with(dev.runbook.expr.Values.text(values.get(p.name())));
+                }
             }
         }
-        return values;
+        RenderOptions o = s.options();
+        Set<String> commands = inc.fragment().params().values().stream()
+                .filter(p -> p.type() == dev.runbook.model.ParamType.COMMAND).map(Param::name)
+                .collect(java.util.stream.Collectors.toSet());
+        return new PlanScope(values, null, new RenderOptions(o.shell(), commands, secrets, o.maskSecrets()));
+    }
+
+    private static boolean readsSecret(Text t, PlanScope s) {
+        return Expressions.template(t).expressions().stream().flatMap(e -> e.references().stream())
+                .anyMatch(r -> s.options().secrets().stream()
+                        .anyMatch(x -> r.size() >= x.size() && r.subList(0, x.size()).equals(x)));
+    }
+
+    private static boolean readsMissing(Text t, PlanScope s) {
+        return Expressions.template(t).expressions().stream().flatMap(e -> e.references().stream())
+                .anyMatch(r -> r.get(0).equals("params") && r.size() > 1 && !s.params().containsKey(r.get(1)));
     }
 
     private Plan.Action action(Step r, PlanScope s) {
         Target t = runbook.targets().get(r.common().on());
-        PlanScope here = new PlanScope(s.params(), t, options);
+        PlanScope here = new PlanScope(s.params(), t, s.options());
         String when = r.common().when() == null ? null : mask(r.common().when().source().trim());
         return new Plan.Action(r.kind(), r.common().on(), String.join("; ", Actions.describe(r, this, here)), when);
     }
@@ -188,21 +227,33 @@ public final class Planner {
         }
         try {
             RenderOptions o = shell ? s.options().forShell() : s.options().forText();
-            return mask(Expressions.template(text).render(roots(s), o, OFFLINE));
+            return mask(Expressions.template(text).render(roots(s), o, deferred(s)));
         } catch (ExpressionException e) {
             return mask(text.source()) + "   [cannot render: " + mask(e.getMessage()) + "]";
         }
     }
 
     private String renderRaw(Text text, PlanScope s) {
-        return Expressions.template(text).render(roots(s), new RenderOptions(false, Set.of(), Set.of(), false), OFFLINE);
+        return Expressions.template(text).render(roots(s), new RenderOptions(false, Set.of(), Set.of(), false),
+                deferred(s));
     }
 
+    /** Roots known only during the run here: facts and steps, and the host of a fleet (one value per host). */
+    private static Set<String> deferred(PlanScope s) {
+        return s.target() instanceof Target.Ssh ssh && ssh.hosts().size() > 1 ? FLEET : OFFLINE;
+    }
+
+    /** A duration as written, or its template rendered; a number of milliseconds is shown as a duration. */
     String duration(DurationSpec d, PlanScope s) {
         if (d == null) {
             return null;
         }
-        return d.literal() != null ? d.toString() : render(d.template(), s, false);
+        if (d.literal() != null) {
+            return d.toString();
+        }
+        String rendered = render(d.template(), s, false);
+        return rendered.matches("[0-9]{1,18}")
+                ? dev.runbook.model.Durations.format(java.time.Duration.ofMillis(Long.parseLong(rendered))) : rendered;
     }
 
     String mask(String text) {

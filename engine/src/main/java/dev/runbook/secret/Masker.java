@@ -35,6 +35,13 @@ public final class Masker {
         return new Masker(List.of());
     }
 
+    /** A masker that also masks {@code secret}. */
+    public Masker with(String secret) {
+        List<String> all = new java.util.ArrayList<>(values);
+        all.add(secret);
+        return new Masker(all);
+    }
+
     /** The text with every secret replaced by {@code ***}. */
     public String mask(String text) {
         if (text == null || values.isEmpty()) {

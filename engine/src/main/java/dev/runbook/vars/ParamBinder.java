@@ -40,7 +40,20 @@ public final class ParamBinder {
     private ParamBinder() {
     }
 
+    /** Binds every param; a required param without a value is an error. */
     public static BoundParams bind(Map<String, Param> declared, Inputs in) {
+        return bind(declared, in, true);
+    }
+
+    /**
+     * Binds params for a plan: as {@link #bind(Map, Inputs)}, except that a required secret may be left out, since
+     * a plan shows secrets as {@code ***} anyway and reviewers seldom hold production secrets.
+     */
+    public static BoundParams bindForPlan(Map<String, Param> declared, Inputs in) {
+        return bind(declared, in, false);
+    }
+
+    private static BoundParams bind(Map<String, Param> declared, Inputs in, boolean requireSecrets) {
         Problems problems = new Problems();
         Map<String, Object> raw = new LinkedHashMap<>();
         Map<String, String> sources = new LinkedHashMap<>();
@@ -72,7 +85,7 @@ public final class ParamBinder {
         List<String> missing = new ArrayList<>();
         for (Param p : declared.values()) {
             if (!raw.containsKey(p.name()) || raw.get(p.name()) == null) {
-                if (p.required()) {
+                if (p.required() && (requireSecrets || !p.secret())) {
                     missing.add(p.name() + (p.env() != null ? " (or env " + p.env() + ")" : ""));
                 }
                 continue;
