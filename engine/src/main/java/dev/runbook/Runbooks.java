@@ -32,10 +32,13 @@ public final class Runbooks {
     /** Parses and validates a runbook file, collecting every problem. */
     public static Loaded load(Path file) {
         RunbookParser.Result parsed = RunbookParser.parse(file);
-        if (!parsed.ok()) {
+        if (parsed.runbook() == null) {
             return new Loaded(null, parsed.problems());
         }
-        List<Problem> problems = Validator.validate(parsed.runbook());
+        dev.runbook.diag.Problems all = new dev.runbook.diag.Problems();
+        all.addAll(parsed.problems());
+        all.addAll(Validator.validate(parsed.runbook(), parsed.broken()));
+        List<Problem> problems = all.sorted();
         return new Loaded(problems.isEmpty() ? parsed.runbook() : null, problems);
     }
 

@@ -22,6 +22,7 @@ public final class Fields {
     private final String path;
     private final String what;
     private final Map<String, NodeTuple> entries = new LinkedHashMap<>();
+    private boolean hadUnknownKeys;
 
     Fields(NodeReader reader, MappingNode node, String path, String what, Set<String> allowed) {
         this.reader = reader;
@@ -42,6 +43,7 @@ public final class Fields {
             }
             if (allowed != null && !allowed.contains(k)) {
                 reader.problem(t.getKeyNode(), child(k), unknownKey(k, what, allowed));
+                hadUnknownKeys = true;
                 continue;
             }
             entries.put(k, t);
@@ -52,7 +54,15 @@ public final class Fields {
     static String unknownKey(String key, String what, Collection<String> allowed) {
         String near = Suggest.nearest(key, allowed);
         return "unknown key '" + key + "' in " + what
-                + (near != null ? ": did you mean '" + near + "'?" : "; expected one of: " + String.join(", ", allowed));
+                + (near != null ? ": did you mean '" + near + "'?" : "; " + expected(allowed));
+    }
+
+    private static String expected(Collection<String> allowed) {
+        if (allowed.containsAll(Keys.STEP_KINDS)) {
+            return "a step's kind is one of " + String.join(", ", Keys.STEP_KINDS) + "; its other keys are "
+                    + String.join(", ", Keys.STEP_COMMON) + ", with";
+        }
+        return "expected one of: " + String.join(", ", allowed);
     }
 
     public NodeReader reader() {
@@ -70,6 +80,11 @@ public final class Fields {
     /** The YAML path of a key of this mapping. */
     public String child(String key) {
         return path.isEmpty() ? key : path + "." + key;
+    }
+
+    /** Whether an unknown key was reported: a missing kind is then most likely that key, misspelt. */
+    public boolean hadUnknownKeys() {
+        return hadUnknownKeys;
     }
 
     public boolean has(String key) {

@@ -36,7 +36,7 @@ final class IncludeLoader {
             from.problem(at, path, "the included file " + shown + " does not exist");
             return Optional.empty();
         }
-        NodeReader r = new NodeReader(shown, ctx.problems);
+        NodeReader r = new NodeReader(shown, ctx.problems, ctx.broken);
         Optional<Node> root = YamlLoader.load(shown, ctx.problems);
         if (root.isEmpty()) {
             return Optional.empty();

@@ -33,11 +33,27 @@ public final class NodeReader {
 
     private final Path file;
     private final Problems problems;
+    private final java.util.Set<String> broken;
     private int valueNodes;
 
     public NodeReader(Path file, Problems problems) {
+        this(file, problems, new java.util.HashSet<>());
+    }
+
+    NodeReader(Path file, Problems problems, java.util.Set<String> broken) {
         this.file = file;
         this.problems = problems;
+        this.broken = broken;
+    }
+
+    /** Records a name whose declaration could not be read, so that uses of it are not reported again. */
+    void broken(String name) {
+        broken.add(name);
+    }
+
+    /** Names declared by elements that could not be read. */
+    java.util.Set<String> broken() {
+        return broken;
     }
 
     public Path file() {

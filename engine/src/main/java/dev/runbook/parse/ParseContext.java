@@ -18,6 +18,7 @@ final class ParseContext {
     final Problems problems;
     final Deque<Path> includeChain = new ArrayDeque<>();
     final Map<Path, Fragment> fragments = new HashMap<>();
+    final java.util.Set<String> broken = new java.util.HashSet<>();
 
     ParseContext(Problems problems) {
         this.problems = problems;

@@ -30,8 +30,14 @@ public final class RunbookParser {
     private static final Pattern RUNBOOK_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
-    /** The outcome of parsing: a runbook, or the problems that prevent one. */
-    public record Result(Runbook runbook, List<Problem> problems) {
+    /**
+     * The outcome of parsing.
+     *
+     * @param runbook  the runbook; when there are problems, what could be read of it (for further checks), or null
+     * @param problems every problem found
+     * @param broken   names (of params, targets, facts, steps) whose declarations could not be read
+     */
+    public record Result(Runbook runbook, List<Problem> problems, java.util.Set<String> broken) {
         public boolean ok() {
             return runbook != null && problems.isEmpty();
         }
@@ -45,9 +51,9 @@ public final class RunbookParser {
         Problems problems = new Problems();
         ParseContext ctx = new ParseContext(problems);
         Runbook runbook = YamlLoader.load(file, problems)
-                .flatMap(root -> runbook(new NodeReader(file, problems), root, ctx))
+                .flatMap(root -> runbook(new NodeReader(file, problems, ctx.broken), root, ctx))
                 .orElse(null);
-        return new Result(problems.isEmpty() ? runbook : null, problems.sorted());
+        return new Result(runbook, problems.sorted(), ctx.broken);
     }
 
     private static Optional<Runbook> runbook(NodeReader r, Node root, ParseContext ctx) {
@@ -103,7 +109,7 @@ public final class RunbookParser {
                 }
                 all.node(name).flatMap(n -> r.fields(n, path, "param '" + name + "'", Keys.PARAM))
                         .flatMap(p -> param(name, p, r.at(keyNode)))
-                        .ifPresent(p -> out.put(name, p));
+                        .ifPresentOrElse(p -> out.put(name, p), () -> r.broken(name));
             }
         });
         return out;

@@ -31,10 +31,23 @@ final class StepParser {
         List<Step> out = new ArrayList<>();
         r.list(node, path, "'" + path.substring(path.lastIndexOf('.') + 1) + "'").ifPresent(items -> {
             for (int i = 0; i < items.size(); i++) {
-                step(items.get(i), path + "[" + i + "]", true, depth).ifPresent(out::add);
+                Node item = items.get(i);
+                step(item, path + "[" + i + "]", true, depth).ifPresentOrElse(out::add, () -> brokenId(item));
             }
         });
         return out;
+    }
+
+    /** Remembers the id of a step that could not be read, so that later uses of it are not reported again. */
+    private void brokenId(Node item) {
+        if (item instanceof org.snakeyaml.engine.v2.nodes.MappingNode m) {
+            for (var t : m.getValue()) {
+                if (t.getKeyNode() instanceof org.snakeyaml.engine.v2.nodes.ScalarNode k && k.getValue().equals("id")
+                        && t.getValueNode() instanceof org.snakeyaml.engine.v2.nodes.ScalarNode v) {
+                    r.broken(v.getValue());
+                }
+            }
+        }
     }
 
     private Optional<Step> step(Node node, String path, boolean inMainFlow, int depth) {

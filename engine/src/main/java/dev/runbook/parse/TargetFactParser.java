@@ -39,7 +39,7 @@ final class TargetFactParser {
                 }
                 all.node(name).flatMap(n -> r.fields(n, path, "target '" + name + "'", Keys.TARGET))
                         .flatMap(t -> target(name, t))
-                        .ifPresent(t -> out.put(name, t));
+                        .ifPresentOrElse(t -> out.put(name, t), () -> r.broken(name));
             }
         });
         return out;
@@ -96,7 +96,9 @@ final class TargetFactParser {
             return present.get(0);
         }
         if (present.isEmpty()) {
-            f.reader().problem(f.node(), f.path(), what + " needs one of: " + String.join(", ", kinds));
+            if (!f.hadUnknownKeys()) {
+                f.reader().problem(f.node(), f.path(), what + " needs one of: " + String.join(", ", kinds));
+            }
         } else {
             f.reader().problem(f.keyNode(present.get(1)).orElseThrow(), f.path(), what + " has more than one kind ("
                     + String.join(", ", present) + "); it must have exactly one");
@@ -135,7 +137,7 @@ final class TargetFactParser {
                 }
                 all.node(name).flatMap(n -> r.fields(n, path, "fact '" + name + "'", Keys.FACT))
                         .flatMap(f -> fact(name, f))
-                        .ifPresent(f -> out.put(name, f));
+                        .ifPresentOrElse(f -> out.put(name, f), () -> r.broken(name));
             }
         });
         return out;

@@ -31,10 +31,12 @@ final class ReferenceChecker {
 
     private final Runbook runbook;
     private final Problems problems;
+    private final Set<String> ignored;
 
-    ReferenceChecker(Runbook runbook, Problems problems) {
+    ReferenceChecker(Runbook runbook, Problems problems, Set<String> ignored) {
         this.runbook = runbook;
         this.problems = problems;
+        this.ignored = ignored;
     }
 
     void expr(Expr e, String path, Scope scope) {
@@ -86,7 +88,7 @@ final class ReferenceChecker {
         if (!ROOTS.contains(root)) {
             return "unknown name '" + root + "': expressions start from " + String.join(", ", new java.util.TreeSet<>(ROOTS));
         }
-        if (name == null) {
+        if (name == null || ignored.contains(name)) {
             return null;
         }
         return switch (root) {

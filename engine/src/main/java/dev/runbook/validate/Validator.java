@@ -27,15 +27,25 @@ public final class Validator {
     private final Problems problems = new Problems();
     private final ReferenceChecker refs;
     private final Map<String, Step> seenIds = new LinkedHashMap<>();
+    private final Set<String> ignored;
 
-    private Validator(Runbook runbook) {
+    private Validator(Runbook runbook, Set<String> ignored) {
         this.runbook = runbook;
-        this.refs = new ReferenceChecker(runbook, problems);
+        this.ignored = ignored;
+        this.refs = new ReferenceChecker(runbook, problems, ignored);
     }
 
     /** Every problem of a parsed runbook; empty when it is valid. */
     public static List<Problem> validate(Runbook runbook) {
-        Validator v = new Validator(runbook);
+        return validate(runbook, Set.of());
+    }
+
+    /**
+     * Every problem of a runbook, which may be what could be read of a file with problems already: uses of the
+     * {@code ignored} names (whose declarations could not be read) are not reported again.
+     */
+    public static List<Problem> validate(Runbook runbook, Set<String> ignored) {
+        Validator v = new Validator(runbook, ignored);
         v.run();
         return v.problems.sorted();
     }
@@ -62,7 +72,7 @@ public final class Validator {
         for (int i = 0; i < runbook.rollbackOn().size(); i++) {
             Trigger t = runbook.rollbackOn().get(i);
             refs.expr(t.when(), "rollback_on[" + i + "].when", end);
-            if (t.armedAfter() != null && !ids.contains(t.armedAfter())) {
+            if (t.armedAfter() != null && !ids.contains(t.armedAfter()) && !ignored.contains(t.armedAfter())) {
                 problems.add(t.at(), "rollback_on[" + i + "].armed_after", "no step '" + t.armedAfter() + "' to arm after");
             }
         }
@@ -217,7 +227,7 @@ public final class Validator {
     }
 
     private void target(String name, String path, dev.runbook.diag.SourceLocation at) {
-        if (!runbook.targets().containsKey(name)) {
+        if (!runbook.targets().containsKey(name) && !ignored.contains(name)) {
             problems.add(at, path, "no target '" + name + "'; the targets are " + runbook.targets().keySet());
         }
     }

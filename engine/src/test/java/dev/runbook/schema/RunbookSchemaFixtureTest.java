@@ -72,6 +72,11 @@ class RunbookSchemaFixtureTest {
         fragmentSchema = registry.getSchema(SchemaLocation.of(FRAGMENT_SCHEMA_ID));
     }
 
+    /** The repository root, found once. */
+    static Path repoRootOrFind() {
+        return repoRoot != null ? repoRoot : findRepoRoot();
+    }
+
     /** Maven runs tests with cwd = engine/: walk up until a directory that holds {@code schemas/}. */
     static Path findRepoRoot() {
         Path start = Paths.get("").toAbsolutePath();
