@@ -45,7 +45,7 @@ final class SampleDocuments {
               here:   { local: true }
             facts:
               health:  { http: { url: "${params.base_url}/system_health", timeout: 10s } }
-              login:   { http: { url: "${params.base_url}/login", method: POST, headers: { Accept: application/json }, body: "{\"user\": \"probe\"}", insecure: true } }
+              login:   { http: { url: "${params.base_url}/login", method: POST, headers: { Accept: application/json }, body: '{"user": "probe"}', insecure: true } }
               home:    { http: { url: "${params.base_url}/", method: get, body: "ping" }, description: the home page }
               pending: { on: app, shell: "cd ${params.app_dir} && ${params.compose} run --rm web bin/rails db:migrate:status", parse: lines }
               schema:  { sql: { url: "${params.db_url}", query: "select max(version) from schema_migrations", returns: cell }, secret: true }
