@@ -68,13 +68,18 @@ public final class Expressions {
 
     /** JEXL's message without its location prefix, in the language's words. */
     static String describe(JexlException e) {
+        for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+            if (c instanceof IllegalArgumentException && c.getMessage() != null) {
+                return c.getMessage();
+            }
+        }
         String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         m = JEXL_PREFIX.matcher(m).replaceFirst("");
-        if (e instanceof JexlException.Parsing || e instanceof JexlException.Ambiguous) {
-            return "syntax error: " + m.replace("parsing error in ", "unexpected ");
-        }
         if (e instanceof JexlException.Feature) {
             return "not allowed in runbook expressions: " + m.replace(" error in ", " (in ") + ")";
+        }
+        if (e instanceof JexlException.Parsing || e instanceof JexlException.Ambiguous) {
+            return "syntax error: " + m.replace("parsing error in ", "unexpected ");
         }
         return m;
     }
@@ -84,6 +89,10 @@ public final class Expressions {
         JexlInfo info = e.getInfo();
         if (at == null || info == null || info.getLine() < 1) {
             return at;
+        }
+        if (e instanceof JexlException.Feature && source.contains("#pragma")) {
+            // JEXL places a refused pragma at its value; the construct is the '#pragma' itself
+            return Templates.position(at, source, source.indexOf("#pragma"));
         }
         int offset = 0;
         int line = 1;

@@ -85,7 +85,7 @@ public final class Template {
     }
 
     private static String shellWords(Object v) {
-        if (v instanceof Collection<?> c) {
+        if (Values.normalize(v) instanceof Collection<?> c) {
             return c.stream().map(x -> ShellQuote.quote(Values.text(x))).collect(Collectors.joining(" "));
         }
         return ShellQuote.quote(Values.text(v));

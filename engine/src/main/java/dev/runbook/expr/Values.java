@@ -24,6 +24,9 @@ public final class Values {
         if (v instanceof Collection<?> c) {
             return c.stream().map(Values::show).collect(Collectors.joining(", ", "[", "]"));
         }
+        if (v.getClass().isArray()) {
+            return text(asList(v));
+        }
         if (v instanceof Map<?, ?> m) {
             return m.entrySet().stream().map(e -> e.getKey() + ": " + show(e.getValue()))
                     .collect(Collectors.joining(", ", "{", "}"));
@@ -31,14 +34,30 @@ public final class Values {
         return String.valueOf(v);
     }
 
-    /** A value as shown in messages: strings quoted, null as {@code null}. */
+    /** A JEXL array literal ({@code ['a', 'b']}) as a list; any other value unchanged. */
+    public static Object normalize(Object v) {
+        return v != null && v.getClass().isArray() ? asList(v) : v;
+    }
+
+    private static java.util.List<Object> asList(Object array) {
+        int n = java.lang.reflect.Array.getLength(array);
+        java.util.List<Object> out = new java.util.ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(java.lang.reflect.Array.get(array, i));
+        }
+        return out;
+    }
+
+    /**
+     * A value as shown in messages: strings quoted, null as {@code null}. Never shortened: a secret cut short
+     * would no longer be recognised by the masker.
+     */
     public static String show(Object v) {
         if (v == null) {
             return "null";
         }
         if (v instanceof CharSequence s) {
-            String t = s.toString();
-            return "'" + (t.length() > 80 ? t.substring(0, 80) + "..." : t) + "'";
+            return "'" + s + "'";
         }
         return text(v);
     }

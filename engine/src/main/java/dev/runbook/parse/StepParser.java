@@ -51,6 +51,11 @@ final class StepParser {
     }
 
     private Optional<Step> step(Node node, String path, boolean inMainFlow, int depth) {
+        return step(node, path, inMainFlow, depth, Target.LOCAL);
+    }
+
+    /** A step; {@code defaultOn} is its target when it names none (a rollback step runs where its step ran). */
+    private Optional<Step> step(Node node, String path, boolean inMainFlow, int depth, String defaultOn) {
         if (depth > ParseContext.MAX_DEPTH) {
             r.problem(node, path, "groups and includes nest more than " + ParseContext.MAX_DEPTH + " deep");
             return Optional.empty();
@@ -61,7 +66,7 @@ final class StepParser {
         }
         Fields f = opened.get();
         String kind = TargetFactParser.onlyKind(f, Keys.STEP_KINDS, "a step");
-        StepCommon common = common(f, kind, inMainFlow, depth);
+        StepCommon common = common(f, kind, inMainFlow, depth, defaultOn);
         if (kind == null || common == null) {
             return Optional.empty();
         }
@@ -79,7 +84,7 @@ final class StepParser {
         };
     }
 
-    private StepCommon common(Fields f, String kind, boolean inMainFlow, int depth) {
+    private StepCommon common(Fields f, String kind, boolean inMainFlow, int depth, String defaultOn) {
         Optional<String> id = f.node("id").flatMap(n -> r.identifier(n, f.child("id"), "the step id"));
         if (inMainFlow && !f.has("id")) {
             f.missing("id");
@@ -100,7 +105,7 @@ final class StepParser {
             if (!inMainFlow) {
                 f.problem("rollback", "a rollback step cannot have a rollback of its own");
             } else {
-                rollback = rollbackSteps(f, depth);
+                rollback = rollbackSteps(f, depth, on.orElse(defaultOn));
             }
         }
         Map<String, Text> outputs = f.texts("outputs", true);
@@ -109,17 +114,17 @@ final class StepParser {
                     "rollback steps have no 'outputs' or 'irreversible'");
         }
         return new StepCommon(id.orElse(null), f.string("name").orElse(null), f.string("description").orElse(null),
-                on.orElse(Target.LOCAL), when.orElse(null), timeout.orElse(null), retries, delay.orElse(null),
+                on.orElse(defaultOn), when.orElse(null), timeout.orElse(null), retries, delay.orElse(null),
                 rollback, outputs, f.bool("irreversible", false), f.bool("continue_on_error", false),
                 f.string("message").orElse(null), f.path(), r.at(f.node()));
     }
 
-    private List<Step> rollbackSteps(Fields f, int depth) {
+    private List<Step> rollbackSteps(Fields f, int depth, String stepOn) {
         List<Step> out = new ArrayList<>();
         Node n = f.node("rollback").orElseThrow();
         r.list(n, f.child("rollback"), "'rollback'").ifPresent(items -> {
             for (int i = 0; i < items.size(); i++) {
-                step(items.get(i), f.child("rollback") + "[" + i + "]", false, depth + 1).ifPresent(out::add);
+                step(items.get(i), f.child("rollback") + "[" + i + "]", false, depth + 1, stepOn).ifPresent(out::add);
             }
         });
         return out;

@@ -65,6 +65,7 @@ public final class PlanMarkdown {
         }
         if (s.guard() != null) {
             line(in + "- when " + code(s.guard().expression()) + ": " + s.guard().status()
+                    + (s.guard().status().equals("fails") ? ", so the step will be skipped" : "")
                     + (s.guard().detail().isEmpty() ? "" : " (" + s.guard().detail() + ")"));
         }
         s.actions().forEach(a -> line(in + "- " + code(a)));

@@ -1,5 +1,6 @@
 package dev.runbook.expr.internal;
 
+import dev.runbook.expr.Values;
 import dev.runbook.model.Durations;
 import java.util.Collection;
 import java.util.Map;
@@ -20,7 +21,8 @@ public final class Functions {
     }
 
     /** The length of a string, or the size of a list or map; 0 for null. */
-    public int len(Object x) {
+    public int len(Object value) {
+        Object x = Values.normalize(value);
         if (x == null) {
             return 0;
         }
@@ -37,7 +39,8 @@ public final class Functions {
     }
 
     /** Whether a string holds a substring, a list holds an element, or a map holds a key. */
-    public boolean contains(Object haystack, Object needle) {
+    public boolean contains(Object in, Object needle) {
+        Object haystack = Values.normalize(in);
         if (haystack instanceof CharSequence s) {
             return needle != null && s.toString().contains(String.valueOf(needle));
         }
@@ -67,13 +70,20 @@ public final class Functions {
     }
 
     /** True when every element of the list is true (an empty list is). */
-    public boolean all(Collection<?> values) {
-        return values.stream().allMatch(Boolean.TRUE::equals);
+    public boolean all(Object values) {
+        return list(values, "all").stream().allMatch(Boolean.TRUE::equals);
     }
 
     /** True when some element of the list is true. */
-    public boolean any(Collection<?> values) {
-        return values.stream().anyMatch(Boolean.TRUE::equals);
+    public boolean any(Object values) {
+        return list(values, "any").stream().anyMatch(Boolean.TRUE::equals);
+    }
+
+    private static Collection<?> list(Object values, String function) {
+        if (Values.normalize(values) instanceof Collection<?> c) {
+            return c;
+        }
+        throw new IllegalArgumentException(function + "() takes a list, not " + Values.show(values));
     }
 
     public String lower(Object s) {
