@@ -1,6 +1,7 @@
 package dev.runbook.expr;
 
 import dev.runbook.diag.SourceLocation;
+import dev.runbook.diag.SourceMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -12,12 +13,12 @@ import org.apache.commons.jexl3.MapContext;
 public final class CompiledExpression {
 
     private final String source;
-    private final SourceLocation at;
+    private final SourceMap map;
     private final JexlScript script;
 
-    CompiledExpression(String source, SourceLocation at, JexlScript script) {
+    CompiledExpression(String source, SourceMap map, JexlScript script) {
         this.source = source;
-        this.at = at;
+        this.map = map;
         this.script = script;
     }
 
@@ -25,8 +26,14 @@ public final class CompiledExpression {
         return source;
     }
 
+    /** Where the expression starts in the runbook. */
     public SourceLocation at() {
-        return at;
+        return map.at(0);
+    }
+
+    /** Where the expression's character at {@code offset} is in the runbook. */
+    public SourceLocation at(int offset) {
+        return map.at(offset);
     }
 
     /** Every name path the expression reads, such as {@code [facts, health, status]}. */
@@ -45,9 +52,9 @@ public final class CompiledExpression {
             return script.execute(new MapContext(roots));
         } catch (JexlException e) {
             throw new ExpressionException("'" + source + "' failed: " + Expressions.describe(e),
-                    Expressions.locate(at, source, e), e);
+                    Expressions.locate(map, source, e), e);
         } catch (RuntimeException e) {
-            throw new ExpressionException("'" + source + "' failed: " + e.getMessage(), at, e);
+            throw new ExpressionException("'" + source + "' failed: " + e.getMessage(), at(), e);
         }
     }
 
@@ -57,7 +64,7 @@ public final class CompiledExpression {
         if (v instanceof Boolean b) {
             return b;
         }
-        throw new ExpressionException("'" + source + "' gave " + Values.show(v) + ", not true or false", at);
+        throw new ExpressionException("'" + source + "' gave " + Values.show(v) + ", not true or false", at());
     }
 
     @Override

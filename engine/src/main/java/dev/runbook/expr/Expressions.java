@@ -1,6 +1,7 @@
 package dev.runbook.expr;
 
 import dev.runbook.diag.SourceLocation;
+import dev.runbook.diag.SourceMap;
 import dev.runbook.expr.internal.Sandbox;
 import dev.runbook.model.Expr;
 import dev.runbook.model.Text;
@@ -28,12 +29,16 @@ public final class Expressions {
 
     /** Compiles a bare expression. */
     public static CompiledExpression compile(Expr expr) {
-        return compile(expr.source(), expr.at());
+        return compile(expr.source(), expr.map());
     }
 
-    /** Compiles expression text found at {@code at}. */
+    /** Compiles expression text whose characters follow each other from {@code at}. */
     public static CompiledExpression compile(String source, SourceLocation at) {
-        return COMPILED.computeIfAbsent(List.of(source, String.valueOf(at)), k -> doCompile(source, at));
+        return compile(source, SourceMap.plain(at, source));
+    }
+
+    private static CompiledExpression compile(String source, SourceMap map) {
+        return COMPILED.computeIfAbsent(List.of(source, String.valueOf(map.at(0))), k -> doCompile(source, map));
     }
 
     /** Compiles a template. */
@@ -41,24 +46,23 @@ public final class Expressions {
         return TEMPLATES.computeIfAbsent(List.of(text.source(), String.valueOf(text.at())), k -> doTemplate(text));
     }
 
-    private static CompiledExpression doCompile(String source, SourceLocation at) {
+    private static CompiledExpression doCompile(String source, SourceMap map) {
         if (source.isBlank()) {
-            throw new ExpressionException("the expression is empty", at);
+            throw new ExpressionException("the expression is empty", map.at(0));
         }
         try {
             JexlScript script = Sandbox.engine().createScript(new JexlInfo("expression", 1, 1), source.trim());
-            return new CompiledExpression(source, at, script);
+            return new CompiledExpression(source, map, script);
         } catch (JexlException e) {
-            throw new ExpressionException(describe(e) + " in '" + oneLine(source) + "'", locate(at, source, e), e);
+            throw new ExpressionException(describe(e, source) + " in '" + oneLine(source) + "'", locate(map, source, e), e);
         }
     }
 
     private static Template doTemplate(Text text) {
         List<Template.Part> parts = new ArrayList<>();
-        for (Templates.Piece p : Templates.split(text.source(), text.at())) {
+        for (Templates.Piece p : Templates.split(text.source(), text.map())) {
             if (p.expression()) {
-                parts.add(new Template.Part(null, compile(p.text(), Templates.position(text.at(), text.source(),
-                        p.offset()))));
+                parts.add(new Template.Part(null, compile(p.text(), text.map().shift(p.offset()))));
             } else {
                 parts.add(new Template.Part(p.text(), null));
             }
@@ -68,6 +72,22 @@ public final class Expressions {
 
     /** JEXL's message without its location prefix, in the language's words. */
     static String describe(JexlException e) {
+        return describe(e, null);
+    }
+
+    /**
+     * As {@link #describe(JexlException)}; with the source, a syntax error names the token that is wrong (JEXL names
+     * the last good one).
+     */
+    static String describe(JexlException e, String source) {
+        if (source != null && e instanceof JexlException.Parsing && !(e instanceof JexlException.Feature)) {
+            int bad = offending(source, e);
+            if (bad >= 0) {
+                String trimmed = source.trim();
+                return bad >= trimmed.length() ? "syntax error: the expression ends after '" + e.getDetail() + "'"
+                        : "syntax error: unexpected '" + token(trimmed, bad) + "'";
+            }
+        }
         for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
             if (c instanceof IllegalArgumentException && c.getMessage() != null) {
                 return c.getMessage();
@@ -84,26 +104,70 @@ public final class Expressions {
         return m;
     }
 
-    /** Where a JEXL error is in the runbook file: the expression's start plus the error's line and column. */
-    static SourceLocation locate(SourceLocation at, String source, JexlException e) {
+    /** Where a JEXL error is in the runbook file. */
+    static SourceLocation locate(SourceMap map, String source, JexlException e) {
         JexlInfo info = e.getInfo();
-        if (at == null || info == null || info.getLine() < 1) {
-            return at;
+        if (info == null || info.getLine() < 1) {
+            return map.at(0);
         }
+        int lead = source.length() - source.stripLeading().length();
         if (e instanceof JexlException.Feature && source.contains("#pragma")) {
             // JEXL places a refused pragma at its value; the construct is the '#pragma' itself
-            return Templates.position(at, source, source.indexOf("#pragma"));
+            return map.at(source.indexOf("#pragma"));
         }
+        if (e instanceof JexlException.Parsing && !(e instanceof JexlException.Feature)) {
+            int bad = offending(source, e);
+            if (bad >= 0 && bad < source.trim().length()) {
+                return map.at(lead + bad);
+            }
+        }
+        return map.at(Math.min(source.length(), lead + offset(source.trim(), info)));
+    }
+
+    /** The offset in the trimmed source of JEXL's line and column. */
+    private static int offset(String trimmed, JexlInfo info) {
         int offset = 0;
         int line = 1;
-        while (line < info.getLine() && offset < source.length()) {
-            if (source.charAt(offset) == '\n') {
+        while (line < info.getLine() && offset < trimmed.length()) {
+            if (trimmed.charAt(offset) == '\n') {
                 line++;
             }
             offset++;
         }
-        int lead = source.length() - source.stripLeading().length();
-        return Templates.position(at, source, Math.min(source.length(), offset + lead + Math.max(0, info.getColumn() - 1)));
+        return offset + Math.max(0, info.getColumn() - 1);
+    }
+
+    /**
+     * The offset in the trimmed source of the token a syntax error is about: JEXL points at the last good token
+     * (its text is the exception's detail); the wrong one is the next. -1 when that cannot be told.
+     */
+    private static int offending(String source, JexlException e) {
+        String trimmed = source.trim();
+        String good = e.getDetail();
+        JexlInfo info = e.getInfo();
+        if (good == null || good.isEmpty() || info == null || info.getLine() < 1) {
+            return -1;
+        }
+        int at = offset(trimmed, info);
+        if (!trimmed.startsWith(good, at) || good.contains(" ")) {
+            return -1;
+        }
+        int next = at + good.length();
+        while (next < trimmed.length() && Character.isWhitespace(trimmed.charAt(next))) {
+            next++;
+        }
+        return next;
+    }
+
+    /** The token that starts at {@code i}: a run of word characters, or else one symbol run. */
+    private static String token(String s, int i) {
+        int end = i + 1;
+        boolean word = Character.isJavaIdentifierPart(s.charAt(i));
+        while (end < s.length() && !Character.isWhitespace(s.charAt(end))
+                && Character.isJavaIdentifierPart(s.charAt(end)) == word && end - i < 20) {
+            end++;
+        }
+        return s.substring(i, end);
     }
 
     private static String oneLine(String s) {

@@ -23,12 +23,23 @@ final class FunctionScanner {
                 while (end < src.length() && Character.isJavaIdentifierPart(src.charAt(end))) {
                     end++;
                 }
+                String name = src.substring(i, end);
+                if (end + 1 < src.length() && src.charAt(end) == ':'
+                        && Character.isJavaIdentifierStart(src.charAt(end + 1))) {
+                    // a namespace call, ns:function(...): the language has no namespaces
+                    int fn = end + 1;
+                    while (fn < src.length() && Character.isJavaIdentifierPart(src.charAt(fn))) {
+                        fn++;
+                    }
+                    name = src.substring(i, fn);
+                    end = fn;
+                }
                 int next = end;
                 while (next < src.length() && src.charAt(next) == ' ') {
                     next++;
                 }
                 if (next < src.length() && src.charAt(next) == '(') {
-                    out.add(src.substring(i, end));
+                    out.add(name);
                 }
                 i = end;
                 continue;

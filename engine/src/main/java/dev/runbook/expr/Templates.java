@@ -1,6 +1,6 @@
 package dev.runbook.expr;
 
-import dev.runbook.diag.SourceLocation;
+import dev.runbook.diag.SourceMap;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,7 +14,7 @@ final class Templates {
     private Templates() {
     }
 
-    static List<Piece> split(String src, SourceLocation at) {
+    static List<Piece> split(String src, SourceMap map) {
         List<Piece> out = new ArrayList<>();
         StringBuilder literal = new StringBuilder();
         int i = 0;
@@ -25,11 +25,11 @@ final class Templates {
             } else if (src.startsWith("${", i)) {
                 int end = closing(src, i + 2);
                 if (end < 0) {
-                    throw new ExpressionException("'${' at column " + (i + 1) + " has no closing '}'", position(at, src, i));
+                    throw new ExpressionException("'${' has no closing '}'", map.at(i));
                 }
                 String expr = src.substring(i + 2, end);
                 if (expr.isBlank()) {
-                    throw new ExpressionException("empty interpolation '${}'", position(at, src, i));
+                    throw new ExpressionException("empty interpolation '${}'", map.at(i));
                 }
                 if (literal.length() > 0) {
                     out.add(new Piece(literal.toString(), false, i));
@@ -89,16 +89,4 @@ final class Templates {
         return src.length();
     }
 
-    /** The source location of offset {@code index} of a text that starts at {@code at}. */
-    static SourceLocation position(SourceLocation at, String src, int index) {
-        int line = 0;
-        int lineStart = 0;
-        for (int i = 0; i < index && i < src.length(); i++) {
-            if (src.charAt(i) == '\n') {
-                line++;
-                lineStart = i + 1;
-            }
-        }
-        return line == 0 ? at.shift(0, index) : at.shift(line, at.column() + (index - lineStart) - 1 + 1);
-    }
 }

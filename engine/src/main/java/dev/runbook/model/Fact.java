@@ -13,7 +13,8 @@ import dev.runbook.diag.SourceLocation;
  * @param secret      the value is masked in every output
  * @param description for humans, or null
  * @param at          where it is declared
+ * @param onAt        where its target is named (its declaration when it names none)
  */
 public record Fact(String name, FactSource source, String on, String parse, DurationSpec timeout, boolean secret,
-                   String description, SourceLocation at) {
+                   String description, SourceLocation at, SourceLocation onAt) {
 }

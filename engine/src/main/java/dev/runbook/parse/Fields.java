@@ -53,9 +53,22 @@ public final class Fields {
     /** A key the reader does not know, with the nearest known key when one is close. */
     static String unknownKey(String key, String what, Collection<String> allowed) {
         String near = Suggest.nearest(key, allowed);
+        if (near == null && allowed.containsAll(Keys.STEP_KINDS)) {
+            near = STEP_ALIASES.get(key.toLowerCase());
+        }
         return "unknown key '" + key + "' in " + what
                 + (near != null ? ": did you mean '" + near + "'?" : "; " + expected(allowed));
     }
+
+    /** Words from other tools that mean one of our step kinds. */
+    private static final Map<String, String> STEP_ALIASES = Map.ofEntries(Map.entry("shell", "run"),
+            Map.entry("command", "run"), Map.entry("cmd", "run"), Map.entry("script", "run"), Map.entry("exec", "run"),
+            Map.entry("check", "assert"), Map.entry("expect", "assert"), Map.entry("sleep", "wait"),
+            Map.entry("poll", "wait"), Map.entry("until", "wait"), Map.entry("request", "http"), Map.entry("get", "http"),
+            Map.entry("curl", "http"), Map.entry("uri", "http"), Map.entry("confirm", "approve"),
+            Map.entry("pause", "approve"), Map.entry("prompt", "approve"), Map.entry("watch", "monitor"),
+            Map.entry("webhook", "notify"), Map.entry("slack", "notify"), Map.entry("block", "group"),
+            Map.entry("steps", "group"), Map.entry("import", "include"));
 
     private static String expected(Collection<String> allowed) {
         if (allowed.containsAll(Keys.STEP_KINDS)) {

@@ -32,15 +32,20 @@ final class IncludeLoader {
         if (cached != null) {
             return Optional.of(cached);
         }
+        if (Files.isDirectory(file)) {
+            from.problem(at, path, shown + " is a directory; include names a fragment file");
+            return Optional.empty();
+        }
         if (!Files.isRegularFile(file)) {
             from.problem(at, path, "the included file " + shown + " does not exist");
             return Optional.empty();
         }
-        NodeReader r = new NodeReader(shown, ctx.problems, ctx.broken);
-        Optional<Node> root = YamlLoader.load(shown, ctx.problems);
-        if (root.isEmpty()) {
+        Optional<YamlLoader.Document> doc = YamlLoader.load(shown, ctx.problems);
+        if (doc.isEmpty()) {
             return Optional.empty();
         }
+        NodeReader r = new NodeReader(shown, doc.get(), ctx.problems, ctx.broken);
+        Optional<Node> root = Optional.of(doc.get().root());
         if (!(root.get() instanceof MappingNode)) {
             r.problem(root.get(), "", "a fragment must be a mapping with keys fragment, params and steps, not "
                     + NodeReader.describe(root.get()));

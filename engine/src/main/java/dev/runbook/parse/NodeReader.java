@@ -34,16 +34,21 @@ public final class NodeReader {
     private final Path file;
     private final Problems problems;
     private final java.util.Set<String> broken;
+    private final String text;
+    private final int[] lineStarts;
     private int valueNodes;
 
-    public NodeReader(Path file, Problems problems) {
-        this(file, problems, new java.util.HashSet<>());
+    /** A reader of the document {@code doc}, read from {@code file}. */
+    public NodeReader(Path file, YamlLoader.Document doc, Problems problems) {
+        this(file, doc, problems, new java.util.HashSet<>());
     }
 
-    NodeReader(Path file, Problems problems, java.util.Set<String> broken) {
+    NodeReader(Path file, YamlLoader.Document doc, Problems problems, java.util.Set<String> broken) {
         this.file = file;
         this.problems = problems;
         this.broken = broken;
+        this.text = doc.text();
+        this.lineStarts = ScalarMap.lineStarts(text);
     }
 
     /** Records a name whose declaration could not be read, so that uses of it are not reported again. */
@@ -71,19 +76,34 @@ public final class NodeReader {
                 .orElse(SourceLocation.of(file));
     }
 
-    /** Where the first character of a scalar's content is (after an opening quote; the next line for blocks). */
-    public SourceLocation contentAt(Node node) {
+    /** Where each character of a scalar's value is in the file. */
+    public dev.runbook.diag.SourceMap map(Node node) {
         SourceLocation at = at(node);
-        if (node instanceof ScalarNode s) {
-            ScalarStyle style = s.getScalarStyle();
-            if (style == ScalarStyle.DOUBLE_QUOTED || style == ScalarStyle.SINGLE_QUOTED) {
-                return at.shift(0, 1);
+        if (!(node instanceof ScalarNode s) || at.line() < 1 || at.line() > lineStarts.length) {
+            return dev.runbook.diag.SourceMap.plain(at, "");
+        }
+        ScalarStyle style = s.getScalarStyle();
+        int index = Math.min(text.length(), lineStarts[at.line() - 1] + at.column() - 1);
+        if (style == ScalarStyle.DOUBLE_QUOTED || style == ScalarStyle.SINGLE_QUOTED) {
+            index++;
+        } else if (style == ScalarStyle.LITERAL || style == ScalarStyle.FOLDED) {
+            index = firstContent(at.line());
+        }
+        return new ScalarMap(file, text, lineStarts, index, style, s.getValue());
+    }
+
+    /** The index of the first non-blank character on the lines after {@code line} (1-based): a block's content. */
+    private int firstContent(int line) {
+        for (int l = line; l < lineStarts.length; l++) {
+            int i = lineStarts[l];
+            while (i < text.length() && text.charAt(i) == ' ') {
+                i++;
             }
-            if (style == ScalarStyle.LITERAL || style == ScalarStyle.FOLDED) {
-                return new SourceLocation(file, at.line() + 1, at.column() + 2);
+            if (i < text.length() && text.charAt(i) != '\n' && text.charAt(i) != '\r') {
+                return i;
             }
         }
-        return at;
+        return text.length();
     }
 
     public void problem(Node node, String path, String message) {
@@ -124,14 +144,20 @@ public final class NodeReader {
     }
 
     public Optional<Text> text(Node node, String path, String what) {
-        return string(node, path, what).map(s -> new Text(s, contentAt(node)));
+        return string(node, path, what).map(s -> {
+            var map = map(node);
+            return new Text(s, map.at(0), map);
+        });
     }
 
     public Optional<Expr> expr(Node node, String path, String what) {
         if (node instanceof ScalarNode s && s.getTag().equals(Tag.BOOL)) {
-            return Optional.of(new Expr(s.getValue(), contentAt(node)));
+            return Optional.of(new Expr(s.getValue(), at(node)));
         }
-        return string(node, path, what).map(s -> new Expr(s, contentAt(node)));
+        return string(node, path, what).map(s -> {
+            var map = map(node);
+            return new Expr(s, map.at(0), map);
+        });
     }
 
     public Optional<String> identifier(Node node, String path, String what) {
@@ -196,10 +222,17 @@ public final class NodeReader {
 
     /** A plain Java value (string, number, boolean, list, map) of any shape; null for a YAML null. */
     public Object value(Node node, String path) {
+        valueNodes = 0;
+        Object v = convert(node, path);
+        if (valueNodes > MAX_VALUE_NODES) {
+            problem(node, path, "the value is too large (more than " + MAX_VALUE_NODES + " nodes, aliases counted)");
+            return null;
+        }
+        return v;
+    }
+
+    private Object convert(Node node, String path) {
         if (++valueNodes > MAX_VALUE_NODES) {
-            if (valueNodes == MAX_VALUE_NODES + 1) {
-                problem(node, path, "the value is too large (more than " + MAX_VALUE_NODES + " nodes, aliases counted)");
-            }
             return null;
         }
         if (node instanceof ScalarNode s) {
@@ -208,13 +241,13 @@ public final class NodeReader {
         if (node instanceof SequenceNode s) {
             List<Object> out = new ArrayList<>();
             for (int i = 0; i < s.getValue().size(); i++) {
-                out.add(value(s.getValue().get(i), path + "[" + i + "]"));
+                out.add(convert(s.getValue().get(i), path + "[" + i + "]"));
             }
             return out;
         }
         Map<String, Object> out = new LinkedHashMap<>();
         for (NodeTuple t : ((MappingNode) node).getValue()) {
-            string(t.getKeyNode(), path, "a key").ifPresent(k -> out.put(k, value(t.getValueNode(), path + "." + k)));
+            string(t.getKeyNode(), path, "a key").ifPresent(k -> out.put(k, convert(t.getValueNode(), path + "." + k)));
         }
         return out;
     }

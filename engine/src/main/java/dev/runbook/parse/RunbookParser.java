@@ -7,6 +7,7 @@ import dev.runbook.model.Check;
 import dev.runbook.model.Fact;
 import dev.runbook.model.Param;
 import dev.runbook.model.ParamType;
+import dev.runbook.model.ParamValues;
 import dev.runbook.model.Runbook;
 import dev.runbook.model.Step;
 import dev.runbook.model.Target;
@@ -51,7 +52,7 @@ public final class RunbookParser {
         Problems problems = new Problems();
         ParseContext ctx = new ParseContext(problems);
         Runbook runbook = YamlLoader.load(file, problems)
-                .flatMap(root -> runbook(new NodeReader(file, problems, ctx.broken), root, ctx))
+                .flatMap(doc -> runbook(new NodeReader(file, doc, problems, ctx.broken), doc.root(), ctx))
                 .orElse(null);
         return new Result(runbook, problems.sorted(), ctx.broken);
     }
@@ -74,8 +75,15 @@ public final class RunbookParser {
             f.problem("version", "language version " + version + " is not supported: this engine reads version 1");
         }
         List<String> env = f.strings("env");
-        f.node("env").ifPresent(n -> env.stream().filter(e -> !ENV_NAME.matcher(e).matches()).forEach(
-                e -> r.problem(n, f.child("env"), "'" + e + "' is not an environment variable name")));
+        f.node("env").filter(n -> n instanceof org.snakeyaml.engine.v2.nodes.SequenceNode).ifPresent(n -> {
+            List<Node> items = ((org.snakeyaml.engine.v2.nodes.SequenceNode) n).getValue();
+            for (int i = 0; i < items.size(); i++) {
+                if (items.get(i) instanceof org.snakeyaml.engine.v2.nodes.ScalarNode s
+                        && !ENV_NAME.matcher(s.getValue()).matches()) {
+                    r.problem(s, f.child("env") + "[" + i + "]", "'" + s.getValue() + "' is not an environment variable name");
+                }
+            }
+        });
         Map<String, Param> params = params(f);
         Map<String, Target> targets = TargetFactParser.targets(f);
         Map<String, Fact> facts = TargetFactParser.facts(f);
@@ -127,10 +135,32 @@ public final class RunbookParser {
             type = t.get();
         }
         NodeReader r = p.reader();
-        Object def = p.node("default").map(n -> r.value(n, p.child("default"))).orElse(null);
+        boolean secret = p.bool("secret", false);
+        ParamType t = type;
         List<Object> allowed = new ArrayList<>();
-        p.node("allowed").flatMap(n -> r.list(n, p.child("allowed"), "'allowed'"))
-                .ifPresent(items -> items.forEach(i -> allowed.add(r.value(i, p.child("allowed")))));
+        p.node("allowed").flatMap(n -> r.list(n, p.child("allowed"), "'allowed'")).ifPresent(items -> {
+            for (int i = 0; i < items.size(); i++) {
+                Object v = r.value(items.get(i), p.child("allowed"));
+                ParamValues.Result ok = ParamValues.coerce(t, v);
+                if (!ok.ok()) {
+                    r.problem(items.get(i), p.child("allowed") + "[" + i + "]", "an allowed value of " + t.keyword()
+                            + " param '" + name + "' " + (secret ? withoutValue(ok.error()) : ok.error()));
+                }
+                allowed.add(v);
+            }
+        });
+        Object def = p.node("default").map(n -> r.value(n, p.child("default"))).orElse(null);
+        if (def != null) {
+            ParamValues.Result ok = ParamValues.coerce(type, def);
+            if (!ok.ok()) {
+                p.problem("default", "the default of " + type.keyword() + " param '" + name + "' "
+                        + (secret ? withoutValue(ok.error()) : ok.error()));
+            } else if (!allowed.isEmpty() && allowed.stream().map(a -> ParamValues.coerce(t, a).value())
+                    .noneMatch(ok.value()::equals)) {
+                p.problem("default", "the default " + (secret ? "" : "'" + def + "' ") + "is not one of the allowed"
+                        + " values of param '" + name + "'" + (secret ? "" : ": " + allowed));
+            }
+        }
         boolean required = p.bool("required", false);
         if (required && p.has("default")) {
             p.problem("required", "param '" + name + "' is required and has a default: a default makes it never"
@@ -140,7 +170,12 @@ public final class RunbookParser {
         env.filter(e -> !ENV_NAME.matcher(e).matches())
                 .ifPresent(e -> p.problem("env", "'" + e + "' is not an environment variable name"));
         return Optional.of(new Param(name, type, p.string("description").orElse(null), required, def,
-                p.bool("secret", false), env.orElse(null), allowed, at));
+                secret, env.orElse(null), allowed, at));
+    }
+
+    /** A type error without the value it quotes, for secrets: "must be a whole number". */
+    static String withoutValue(String error) {
+        return error.replaceFirst(", not .*$", "");
     }
 
     /** A list of checks: {@code preconditions}, {@code success}, or a monitor's {@code checks}. */

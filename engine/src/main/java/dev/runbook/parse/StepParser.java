@@ -2,6 +2,7 @@ package dev.runbook.parse;
 
 import dev.runbook.model.Check;
 import dev.runbook.model.DurationSpec;
+import dev.runbook.model.Fragment;
 import dev.runbook.model.Expr;
 import dev.runbook.model.Step;
 import dev.runbook.model.StepCommon;
@@ -96,6 +97,7 @@ final class StepParser {
             f.problem("with", "'with' goes with include steps only");
         }
         Optional<String> on = f.node("on").flatMap(n -> r.identifier(n, f.child("on"), "the target name"));
+        dev.runbook.diag.SourceLocation onAt = f.node("on").map(r::at).orElse(r.at(f.node()));
         Optional<Expr> when = f.expr("when");
         Optional<DurationSpec> timeout = f.duration("timeout");
         int retries = f.integer("retries", 0).orElse(0);
@@ -116,7 +118,7 @@ final class StepParser {
         return new StepCommon(id.orElse(null), f.string("name").orElse(null), f.string("description").orElse(null),
                 on.orElse(defaultOn), when.orElse(null), timeout.orElse(null), retries, delay.orElse(null),
                 rollback, outputs, f.bool("irreversible", false), f.bool("continue_on_error", false),
-                f.string("message").orElse(null), f.path(), r.at(f.node()));
+                f.string("message").orElse(null), f.path(), r.at(f.node()), onAt);
     }
 
     private List<Step> rollbackSteps(Fields f, int depth, String stepOn) {
@@ -182,7 +184,26 @@ final class StepParser {
         if (path.isEmpty()) {
             return Optional.empty();
         }
-        return IncludeLoader.load(r, ctx, n, f.child("include"), path.get(), depth)
-                .map(fragment -> new Step.Include(common, path.get(), with, fragment));
+        Optional<Fragment> fragment = IncludeLoader.load(r, ctx, n, f.child("include"), path.get(), depth);
+        fragment.ifPresent(fr -> checkWith(f, fr, with));
+        return fragment.map(fr -> new Step.Include(common, path.get(), with, fr));
+    }
+
+    /** Every {@code with} name is a param of the fragment, and every required param of it is bound. */
+    private void checkWith(Fields f, Fragment fragment, Map<String, Text> with) {
+        Optional<Fields> given = f.node("with").flatMap(n -> r.fields(n, f.child("with"), "'with'", null));
+        for (String name : with.keySet()) {
+            if (!fragment.params().containsKey(name)) {
+                Node key = given.flatMap(g -> g.keyNode(name)).orElse(f.node());
+                r.problem(key, f.child("with") + "." + name, "fragment '" + fragment.name() + "' has no param '" + name
+                        + "'; its params are " + String.join(", ", fragment.params().keySet()));
+            }
+        }
+        for (var p : fragment.params().values()) {
+            if (p.required() && !with.containsKey(p.name())) {
+                r.problem(f.keyNode("include").orElse(f.node()), f.child("with"), "fragment '" + fragment.name()
+                        + "' needs param '" + p.name() + "': bind it with 'with: { " + p.name() + ": ... }'");
+            }
+        }
     }
 }

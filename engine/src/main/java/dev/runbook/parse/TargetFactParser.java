@@ -158,8 +158,9 @@ final class TargetFactParser {
             return Optional.empty();
         }
         Optional<FactSource> source = source(kind, f);
+        var onAt = f.node("on").map(r::at).orElse(r.at(f.node()));
         return source.map(s -> new Fact(name, s, on.orElse(Target.LOCAL), parse.orElse(null), timeout.orElse(null),
-                f.bool("secret", false), f.string("description").orElse(null), r.at(f.node())));
+                f.bool("secret", false), f.string("description").orElse(null), r.at(f.node()), onAt));
     }
 
     private static Optional<FactSource> source(String kind, Fields f) {

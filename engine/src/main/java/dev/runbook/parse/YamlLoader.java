@@ -32,8 +32,12 @@ public final class YamlLoader {
     private YamlLoader() {
     }
 
-    /** The document's root node, or empty with a problem recorded. */
-    public static Optional<Node> load(Path file, Problems problems) {
+    /** A YAML document: its root node and the text it was read from. */
+    public record Document(Node root, String text) {
+    }
+
+    /** The document, or empty with a problem recorded. */
+    public static Optional<Document> load(Path file, Problems problems) {
         SourceLocation whole = SourceLocation.of(file);
         String text;
         try {
@@ -53,7 +57,8 @@ public final class YamlLoader {
             problems.add(whole, "", "cannot read the file: " + e.getMessage());
             return Optional.empty();
         }
-        return compose(file, text, problems);
+        String read = text;
+        return compose(file, text, problems).map(root -> new Document(root, read));
     }
 
     /** Composes YAML text that was read already; {@code file} names it in problems. */
@@ -66,6 +71,7 @@ public final class YamlLoader {
                 .setLabel(String.valueOf(file))
                 .setMaxAliasesForCollections(MAX_ALIASES)
                 .setAllowRecursiveKeys(false)
+                .setAllowNonScalarKeys(true)
                 .setCodePointLimit(MAX_BYTES)
                 .setUseMarks(true)
                 .build();
@@ -77,6 +83,10 @@ public final class YamlLoader {
             return root;
         } catch (MarkedYamlEngineException e) {
             Mark mark = e.getProblemMark().orElse(e.getContextMark().orElse(null));
+            // at the end of the file, the place where the unfinished thing (a quote, a flow list) began is the help
+            if (e.getContextMark().isPresent() && String.valueOf(e.getProblem()).contains("end of stream")) {
+                mark = e.getContextMark().get();
+            }
             SourceLocation at = mark == null ? SourceLocation.of(file)
                     : new SourceLocation(file, mark.getLine() + 1, mark.getColumn() + 1);
             problems.add(at, "", "YAML syntax: " + oneLine(e.getProblem()) + context(e));

@@ -69,16 +69,28 @@ final class ReferenceChecker {
     private void check(CompiledExpression c, String path, Scope scope) {
         for (String f : c.functions()) {
             if (!Functions.NAMES.contains(f) && !BUILTINS.contains(f)) {
-                problems.add(c.at(), path, "unknown function '" + f + "()'; the functions are "
-                        + String.join(", ", new java.util.TreeSet<>(Functions.NAMES)));
+                problems.add(where(c, f + "("), path, "unknown function '" + f + "()'; the functions are "
+                        + names(Functions.NAMES));
             }
         }
         for (List<String> ref : c.references()) {
             String error = problem(ref, scope);
             if (error != null) {
-                problems.add(c.at(), path, error + " (in '" + c.source().trim() + "')");
+                String shown = String.join(".", ref.subList(0, Math.min(2, ref.size())));
+                problems.add(where(c, shown), path, error + " (in '" + c.source().trim() + "')");
             }
         }
+    }
+
+    /** Where {@code text} first appears in the expression; its start when it does not. */
+    private static SourceLocation where(CompiledExpression c, String text) {
+        int i = c.source().indexOf(text);
+        return i < 0 ? c.at() : c.at(i);
+    }
+
+    /** Names for messages, sorted so that a message reads the same on every run. */
+    static String names(java.util.Collection<String> names) {
+        return String.join(", ", new java.util.TreeSet<>(names));
     }
 
     /** What is wrong with one name path, or null. */
@@ -86,7 +98,7 @@ final class ReferenceChecker {
         String root = ref.get(0);
         String name = ref.size() > 1 ? ref.get(1) : null;
         if (!ROOTS.contains(root)) {
-            return "unknown name '" + root + "': expressions start from " + String.join(", ", new java.util.TreeSet<>(ROOTS));
+            return "unknown name '" + root + "': expressions start from " + names(ROOTS);
         }
         if (name == null || ignored.contains(name)) {
             return null;
@@ -98,11 +110,11 @@ final class ReferenceChecker {
                     : "no fact '" + name + "' is declared" + hint(name, runbook.facts().keySet());
             case "env" -> runbook.env().contains(name) ? null
                     : "env '" + name + "' is not listed under the runbook's 'env'";
-            case "run" -> RUN_FIELDS.contains(name) ? null : "run has no '" + name + "'; it has " + RUN_FIELDS;
+            case "run" -> RUN_FIELDS.contains(name) ? null : "run has no '" + name + "'; it has " + names(RUN_FIELDS);
             case "target" -> !s.hasTarget() ? "'target' can be read in steps only, not in " + s.where()
-                    : TARGET_FIELDS.contains(name) ? null : "target has no '" + name + "'; it has " + TARGET_FIELDS;
+                    : TARGET_FIELDS.contains(name) ? null : "target has no '" + name + "'; it has " + names(TARGET_FIELDS);
             case "previous" -> !s.rollback() ? "'previous' can be read in rollback steps only"
-                    : PREVIOUS_FIELDS.contains(name) ? null : "previous has no '" + name + "'; it has " + PREVIOUS_FIELDS;
+                    : PREVIOUS_FIELDS.contains(name) ? null : "previous has no '" + name + "'; it has " + names(PREVIOUS_FIELDS);
             default -> stepProblem(ref, s);
         };
     }
@@ -120,7 +132,7 @@ final class ReferenceChecker {
         if (ref.size() > 2) {
             String field = ref.get(2);
             if (!STEP_FIELDS.contains(field)) {
-                return "a step has no '" + field + "'; it has " + String.join(", ", new java.util.TreeSet<>(STEP_FIELDS));
+                return "a step has no '" + field + "'; it has " + names(STEP_FIELDS);
             }
             if (field.equals("outputs") && ref.size() > 3 && !s.steps().get(id).contains(ref.get(3))) {
                 return "step '" + id + "' declares no output '" + ref.get(3) + "'" + hint(ref.get(3), s.steps().get(id));

@@ -51,7 +51,6 @@ public final class Validator {
     }
 
     private void run() {
-        ParamChecks.check(runbook.params(), "params", problems);
         Scope top = new Scope("the runbook", runbook.params(), null, false, false);
         for (Target t : runbook.targets().values()) {
             if (t instanceof Target.Ssh s) {
@@ -81,7 +80,7 @@ public final class Validator {
 
     private void fact(Fact f, Scope scope) {
         String path = "facts." + f.name();
-        target(f.on(), path + ".on", f.at());
+        target(f.on(), path + ".on", f.onAt());
         FactSource s = f.source();
         if (s instanceof FactSource.Http h) {
             refs.text(h.url(), path + ".http.url", scope);
@@ -126,7 +125,7 @@ public final class Validator {
         var c = step.common();
         String path = c.path();
         uniqueId(step);
-        target(c.on(), path + ".on", c.at());
+        target(c.on(), path + ".on", c.onAt());
         Scope here = new Scope("step '" + c.label() + "'", params, Map.copyOf(done), true, false);
         refs.expr(c.when(), path + ".when", here);
         duration(c.timeout(), path + ".timeout", here);
@@ -178,7 +177,7 @@ public final class Validator {
             if (c.id() != null) {
                 uniqueId(r);
             }
-            target(c.on(), c.path() + ".on", c.at());
+            target(c.on(), c.path() + ".on", c.onAt());
             refs.expr(c.when(), c.path() + ".when", scope);
             if (r instanceof Step.Run run) {
                 refs.text(run.command(), c.path() + ".run", scope);
@@ -196,22 +195,8 @@ public final class Validator {
 
     private void include(Step.Include inc, Scope outer, Map<String, Set<String>> done) {
         String path = inc.common().path();
-        Map<String, Param> declared = inc.fragment().params();
-        inc.with().forEach((name, value) -> {
-            if (!declared.containsKey(name)) {
-                problems.add(value.at(), path + ".with." + name, "fragment '" + inc.fragment().name()
-                        + "' has no param '" + name + "'; it has " + declared.keySet());
-            }
-            refs.text(value, path + ".with." + name, outer);
-        });
-        for (Param p : declared.values()) {
-            if (p.required() && !inc.with().containsKey(p.name())) {
-                problems.add(inc.common().at(), path + ".with", "fragment '" + inc.fragment().name()
-                        + "' needs param '" + p.name() + "'");
-            }
-        }
-        ParamChecks.check(declared, inc.fragment().file() + " params", problems);
-        steps(inc.fragment().steps(), declared, done);
+        inc.with().forEach((name, value) -> refs.text(value, path + ".with." + name, outer));
+        steps(inc.fragment().steps(), inc.fragment().params(), done);
     }
 
     private void uniqueId(Step step) {

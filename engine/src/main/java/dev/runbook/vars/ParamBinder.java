@@ -93,8 +93,9 @@ public final class ParamBinder {
             ParamValues.Result r = ParamValues.coerce(p.type(), raw.get(p.name()));
             String from = sources.get(p.name());
             if (!r.ok()) {
-                String shown = p.secret() ? "must be " + p.type().keyword() : r.error();
-                problems.add(SourceLocation.of(Path.of(from)), p.name(), "param '" + p.name() + "' " + shown);
+                String shown = p.secret() ? r.error().replaceFirst(", not .*$", "") : r.error();
+                problems.add(SourceLocation.of(Path.of(from)), p.name(), p.type().keyword() + " param '" + p.name()
+                        + "' " + shown);
             } else if (!p.allowed().isEmpty() && p.allowed().stream()
                     .map(a -> ParamValues.coerce(p.type(), a).value()).noneMatch(r.value()::equals)) {
                 problems.add(SourceLocation.of(Path.of(from)), p.name(), "param '" + p.name() + "' must be one of "
@@ -114,11 +115,12 @@ public final class ParamBinder {
 
     private static Map<String, Object> readVars(Path file, Map<String, Param> declared, Problems problems) {
         Map<String, Object> out = new LinkedHashMap<>();
-        Optional<Node> root = YamlLoader.load(file, problems);
-        if (root.isEmpty()) {
+        Optional<YamlLoader.Document> doc = YamlLoader.load(file, problems);
+        if (doc.isEmpty()) {
             return out;
         }
-        NodeReader r = new NodeReader(file, problems);
+        Optional<Node> root = Optional.of(doc.get().root());
+        NodeReader r = new NodeReader(file, doc.get(), problems);
         if (!(root.get() instanceof MappingNode m)) {
             r.problem(root.get(), "", "a vars file must be a mapping of param names to values, not "
                     + NodeReader.describe(root.get()));
