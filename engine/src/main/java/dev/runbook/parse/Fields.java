@@ -159,6 +159,31 @@ public final class Fields {
         return node(key).flatMap(n -> reader.integer(n, child(key), "'" + key + "'", min));
     }
 
+    /**
+     * A mapping of named declarations, such as {@code params}: each name must be an identifier and each value a
+     * mapping with the {@code allowed} keys, read by {@code read(name, fields)}. Declarations that cannot be read
+     * are reported and their names remembered as broken.
+     *
+     * @param what the word for one declaration in messages: "param", "target", "fact"
+     */
+    public <T> Map<String, T> named(String key, String what, java.util.Set<String> allowed,
+                                    java.util.function.BiFunction<String, Fields, Optional<T>> read) {
+        Map<String, T> out = new LinkedHashMap<>();
+        node(key).flatMap(n -> reader.fields(n, child(key), "'" + key + "'", null)).ifPresent(all -> {
+            for (String name : all.keys()) {
+                String path = all.child(name);
+                if (!NodeReader.IDENTIFIER.matcher(name).matches()) {
+                    reader.problem(all.keyNode(name).orElseThrow(), path, NodeReader.notIdentifier("the " + what + " name", name));
+                    continue;
+                }
+                all.node(name).flatMap(n -> reader.fields(n, path, what + " '" + name + "'", allowed))
+                        .flatMap(f -> read.apply(name, f))
+                        .ifPresentOrElse(v -> out.put(name, v), () -> reader.broken(name));
+            }
+        });
+        return out;
+    }
+
     /** A list of strings. */
     public List<String> strings(String key) {
         List<String> out = new ArrayList<>();

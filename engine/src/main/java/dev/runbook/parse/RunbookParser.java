@@ -105,22 +105,7 @@ public final class RunbookParser {
 
     /** The {@code params} mapping of a runbook or fragment. */
     static Map<String, Param> params(Fields f) {
-        Map<String, Param> out = new LinkedHashMap<>();
-        NodeReader r = f.reader();
-        f.node("params").flatMap(n -> r.fields(n, "params", "'params'", null)).ifPresent(all -> {
-            for (String name : all.keys()) {
-                String path = all.child(name);
-                Node keyNode = all.keyNode(name).orElseThrow();
-                if (!NodeReader.IDENTIFIER.matcher(name).matches()) {
-                    r.problem(keyNode, path, NodeReader.notIdentifier("the param name", name));
-                    continue;
-                }
-                all.node(name).flatMap(n -> r.fields(n, path, "param '" + name + "'", Keys.PARAM))
-                        .flatMap(p -> param(name, p, r.at(keyNode)))
-                        .ifPresentOrElse(p -> out.put(name, p), () -> r.broken(name));
-            }
-        });
-        return out;
+        return f.named("params", "param", Keys.PARAM, (name, p) -> param(name, p, p.reader().at(p.node())));
     }
 
     private static Optional<Param> param(String name, Fields p, SourceLocation at) {

@@ -28,20 +28,9 @@ final class TargetFactParser {
 
     static Map<String, Target> targets(Fields top) {
         Map<String, Target> out = new LinkedHashMap<>();
-        out.put(Target.LOCAL, new Target.Local(Target.LOCAL, "this machine", dev.runbook.diag.SourceLocation.of(top.reader().file())));
-        NodeReader r = top.reader();
-        top.node("targets").flatMap(n -> r.fields(n, "targets", "'targets'", null)).ifPresent(all -> {
-            for (String name : all.keys()) {
-                String path = all.child(name);
-                if (!NodeReader.IDENTIFIER.matcher(name).matches()) {
-                    r.problem(all.keyNode(name).orElseThrow(), path, NodeReader.notIdentifier("the target name", name));
-                    continue;
-                }
-                all.node(name).flatMap(n -> r.fields(n, path, "target '" + name + "'", Keys.TARGET))
-                        .flatMap(t -> target(name, t))
-                        .ifPresentOrElse(t -> out.put(name, t), () -> r.broken(name));
-            }
-        });
+        out.put(Target.LOCAL, new Target.Local(Target.LOCAL, "this machine",
+                dev.runbook.diag.SourceLocation.of(top.reader().file())));
+        out.putAll(top.named("targets", "target", Keys.TARGET, TargetFactParser::target));
         return out;
     }
 
@@ -126,21 +115,7 @@ final class TargetFactParser {
     }
 
     static Map<String, Fact> facts(Fields top) {
-        Map<String, Fact> out = new LinkedHashMap<>();
-        NodeReader r = top.reader();
-        top.node("facts").flatMap(n -> r.fields(n, "facts", "'facts'", null)).ifPresent(all -> {
-            for (String name : all.keys()) {
-                String path = all.child(name);
-                if (!NodeReader.IDENTIFIER.matcher(name).matches()) {
-                    r.problem(all.keyNode(name).orElseThrow(), path, NodeReader.notIdentifier("the fact name", name));
-                    continue;
-                }
-                all.node(name).flatMap(n -> r.fields(n, path, "fact '" + name + "'", Keys.FACT))
-                        .flatMap(f -> fact(name, f))
-                        .ifPresentOrElse(f -> out.put(name, f), () -> r.broken(name));
-            }
-        });
-        return out;
+        return top.named("facts", "fact", Keys.FACT, TargetFactParser::fact);
     }
 
     private static Optional<Fact> fact(String name, Fields f) {
