@@ -89,7 +89,9 @@ public final class Expressions {
             }
         }
         for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
-            if (c instanceof IllegalArgumentException && c.getMessage() != null) {
+            // our own reasons (a helper's bad argument, a fact that cannot be collected) say more than JEXL's
+            if ((c instanceof IllegalArgumentException || c instanceof dev.runbook.diag.RunbookException)
+                    && c.getMessage() != null) {
                 return c.getMessage();
             }
         }

@@ -30,10 +30,23 @@ public final class ParamBinder {
      * @param varsFiles YAML files mapping param names to values, later ones winning
      * @param sets      {@code name=value} pairs from the command line
      * @param env       the environment
+     * @param recorded  typed values recorded by the journal of a run being resumed (no secrets); they win over
+     *                  every other source, so that a resumed run goes on with the values it started with
      */
-    public record Inputs(List<Path> varsFiles, Map<String, String> sets, Map<String, String> env) {
+    public record Inputs(List<Path> varsFiles, Map<String, String> sets, Map<String, String> env,
+                         Map<String, Object> recorded) {
+
+        public Inputs(List<Path> varsFiles, Map<String, String> sets, Map<String, String> env) {
+            this(varsFiles, sets, env, Map.of());
+        }
+
         public static Inputs none() {
             return new Inputs(List.of(), Map.of(), Map.of());
+        }
+
+        /** The same inputs, with the values a journal recorded. */
+        public Inputs withRecorded(Map<String, Object> values) {
+            return new Inputs(varsFiles, sets, env, values);
         }
     }
 
@@ -84,6 +97,11 @@ public final class ParamBinder {
         Map<String, Object> values = new LinkedHashMap<>();
         List<String> missing = new ArrayList<>();
         for (Param p : declared.values()) {
+            if (!p.secret() && in.recorded().containsKey(p.name())) {
+                values.put(p.name(), in.recorded().get(p.name()));
+                sources.put(p.name(), "the run's journal");
+                continue;
+            }
             if (!raw.containsKey(p.name()) || raw.get(p.name()) == null) {
                 if (p.required() && (requireSecrets || !p.secret())) {
                     missing.add(p.name() + (p.env() != null ? " (or env " + p.env() + ")" : ""));

@@ -1,0 +1,17 @@
+package dev.runbook.exec;
+
+import dev.runbook.model.Fact;
+
+/** Collects facts for expressions. Collectors of each fact kind come with the facts work; see {@link #NONE}. */
+@FunctionalInterface
+public interface FactCollector {
+
+    /** The fact's value now; throws a {@link dev.runbook.diag.RunbookException} saying why when it cannot. */
+    Object collect(Fact fact);
+
+    /** Collects nothing: every fact read fails with the reason, so guards over facts fail closed. */
+    FactCollector NONE = fact -> {
+        throw new dev.runbook.diag.RunbookException("fact '" + fact.name() + "' cannot be collected: this version"
+                + " does not collect facts yet");
+    };
+}

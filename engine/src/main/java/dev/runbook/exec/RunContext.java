@@ -1,0 +1,105 @@
+package dev.runbook.exec;
+
+import dev.runbook.expr.CompiledExpression;
+import dev.runbook.expr.Expressions;
+import dev.runbook.expr.Template;
+import dev.runbook.model.Expr;
+import dev.runbook.model.Runbook;
+import dev.runbook.model.Target;
+import dev.runbook.model.Text;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The state of one run as steps see it: results so far, the roots of expressions, the executors of its
+ * targets, and the emitter of its events.
+ */
+final class RunContext {
+
+    final Runbook runbook;
+    final String runId;
+    final long startMs;
+    final Emitter events;
+    final Targets targets;
+    final FactCollector facts;
+    final Approvals approvals;
+    final Map<String, StepResult> results = new LinkedHashMap<>();
+    final Map<String, Object> env;
+    volatile boolean interrupted;
+
+    RunContext(Runbook runbook, String runId, long startMs, Emitter events, Targets targets, FactCollector facts,
+               Approvals approvals, Map<String, Object> env) {
+        this.runbook = runbook;
+        this.runId = runId;
+        this.startMs = startMs;
+        this.events = events;
+        this.targets = targets;
+        this.facts = facts;
+        this.approvals = approvals;
+        this.env = env;
+    }
+
+    /** The roots of an expression evaluated in {@code scope} on {@code target}, with fresh facts. */
+    Map<String, Object> roots(Scope scope, String target, Map<String, Object> previous) {
+        Map<String, Object> roots = new HashMap<>();
+        roots.put("params", scope.params());
+        Map<String, Object> steps = new LinkedHashMap<>();
+        results.forEach((id, r) -> steps.put(id, r.toRoot()));
+        roots.put("steps", steps);
+        roots.put("run", Map.of("id", runId, "start", startMs, "dry", false, "runbook", runbook.name()));
+        roots.put("env", env);
+        roots.put("facts", new LazyFacts(runbook.facts(), facts));
+        if (target != null) {
+            Target t = runbook.targets().get(target);
+            roots.put("target", Map.of("name", t.name(), "kind", t.kind(), "host", targets.executor(target).host()));
+        }
+        if (previous != null) {
+            roots.put("previous", previous);
+        }
+        return roots;
+    }
+
+    boolean test(Expr e, Map<String, Object> roots) {
+        return Expressions.compile(e).test(roots);
+    }
+
+    /** The text as it runs (secrets included). */
+    String render(Text t, Scope scope, Map<String, Object> roots, boolean shell) {
+        return Expressions.template(t).render(roots, scope.executing(shell));
+    }
+
+    /** The text as shown (secrets masked). */
+    String show(Text t, Scope scope, Map<String, Object> roots, boolean shell) {
+        Template template = Expressions.template(t);
+        try {
+            return events.masker().mask(template.render(roots, scope.showing(shell)));
+        } catch (RuntimeException e) {
+            return events.masker().mask(t.source());
+        }
+    }
+
+    /** The values of every name an expression reads, for the journal ({@code facts.home.elapsed: 5210}). */
+    Map<String, Object> values(Expr e, Map<String, Object> roots) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        CompiledExpression c = Expressions.compile(e);
+        for (List<String> ref : c.references()) {
+            String path = String.join(".", ref);
+            try {
+                Object v = Expressions.compile(path, e.at()).evaluate(roots);
+                out.put(path, v instanceof Map || v instanceof List ? String.valueOf(v) : v);
+            } catch (RuntimeException ex) {
+                out.put(path, "(" + ex.getMessage() + ")");
+            }
+        }
+        return out;
+    }
+
+    /** The runbook's directory, against which relative paths (templates) are read. */
+    Path baseDir() {
+        Path parent = runbook.file().toAbsolutePath().getParent();
+        return parent == null ? Path.of(".") : parent;
+    }
+}

@@ -1,0 +1,251 @@
+package dev.runbook.exec;
+
+import dev.runbook.diag.InputException;
+import dev.runbook.expr.RenderOptions;
+import dev.runbook.journal.EventSink;
+import dev.runbook.journal.EventType;
+import dev.runbook.journal.Journal;
+import dev.runbook.lock.LocalLock;
+import dev.runbook.model.Check;
+import dev.runbook.model.Fact;
+import dev.runbook.model.Runbook;
+import dev.runbook.vars.BoundParams;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Runs a runbook: takes the lock, journals every event, checks the preconditions, walks the steps, rolls back
+ * by itself when a step fails, a trigger fires or an approval is refused, and gives the verdict. Also resumes a
+ * stopped run from its journal, and rolls a stopped run back on request.
+ */
+public final class RunEngine {
+
+    /**
+     * How to run.
+     *
+     * @param store       where runs and locks live
+     * @param approvals   who answers approval gates
+     * @param sinks       where events go besides the journal (console, JSON lines)
+     * @param lockWait    how long to wait for a lock another run holds
+     * @param facts       collects facts
+     * @param environment the process environment (for the runbook's {@code env})
+     */
+    public record Options(RunStore store, Approvals approvals, List<EventSink> sinks, Duration lockWait,
+                          FactCollector facts, Map<String, String> environment) {
+    }
+
+    /** How a run ended. */
+    public record Outcome(String runId, RunStatus status, String message, Path journal) {
+    }
+
+    private final Runbook runbook;
+    private final BoundParams params;
+    private final Options options;
+
+    public RunEngine(Runbook runbook, BoundParams params, Options options) {
+        this.runbook = runbook;
+        this.params = params;
+        this.options = options;
+    }
+
+    /** Starts a new run. */
+    public Outcome exec(Map<String, Object> startInfo) throws InterruptedException {
+        return run(RunStore.newRunId(), null, false, startInfo);
+    }
+
+    /** Continues a stopped run where its journal ends. */
+    public Outcome resume(RunHistory history) throws InterruptedException {
+        if (history.isFinal()) {
+            throw new InputException("run " + history.runId() + " has finished (" + history.status() + "): nothing to resume");
+        }
+        return run(history.runId(), history, history.rollingBack(), Map.of());
+    }
+
+    /** Rolls a stopped run back: the compensations of the steps it completed. */
+    public Outcome rollback(RunHistory history) throws InterruptedException {
+        if (history.isFinal()) {
+            throw new InputException("run " + history.runId() + " has finished (" + history.status() + "): nothing to roll back");
+        }
+        return run(history.runId(), history, true, Map.of());
+    }
+
+    private Outcome run(String runId, RunHistory history, boolean rollBack, Map<String, Object> startInfo)
+            throws InterruptedException {
+        RunStore store = options.store();
+        String what = params.masker().mask("runbook " + runbook.name() + " on "
+                + String.join(", ", TargetKey.hosts(runbook, params)));
+        try (LocalLock lock = LocalLock.acquire(store.lockFile(TargetKey.of(runbook, params)), what, runId,
+                options.lockWait());
+             Journal journal = Journal.open(store.runDir(runId));
+             Targets targets = new Targets(runbook)) {
+            List<EventSink> sinks = new ArrayList<>();
+            sinks.add(journal);
+            sinks.addAll(options.sinks());
+            Emitter events = new Emitter(runId, params.masker(), sinks, history == null ? 0 : history.lastSeq());
+            long start = history == null ? System.currentTimeMillis() : history.start().toEpochMilli();
+            Map<String, Object> env = new LinkedHashMap<>();
+            runbook.env().forEach(n -> env.put(n, options.environment().getOrDefault(n, "")));
+            RunContext ctx = new RunContext(runbook, runId, start, events, targets, options.facts(),
+                    options.approvals(), env);
+            if (history != null) {
+                ctx.results.putAll(history.results());
+            }
+            Thread runner = Thread.currentThread();
+            try (Signals signals = Signals.install(() -> {
+                ctx.interrupted = true;
+                runner.interrupt();
+            })) {
+                return new Outcome(runId, drive(ctx, history, rollBack, startInfo), "", journal.file());
+            }
+        }
+    }
+
+    private RunStatus drive(RunContext ctx, RunHistory history, boolean rollBack, Map<String, Object> startInfo) {
+        Scope scope = baseScope();
+        TriggerWatch triggers = new TriggerWatch(ctx, scope);
+        StepRunner runner = new StepRunner(ctx, triggers);
+        StepWalk walk = new StepWalk(ctx, runner, triggers);
+        Saga saga = new Saga(ctx, runner);
+        if (history == null) {
+            Map<String, Object> info = new LinkedHashMap<>(startInfo);
+            info.put("runbook", runbook.name());
+            info.put("file", runbook.file().toAbsolutePath().toString());
+            info.put("params", journalParams());
+            ctx.events.emit(EventType.RUN_STARTED, null, info);
+        } else {
+            ctx.events.emit(EventType.RUN_RESUMED, null, "completed", new ArrayList<>(history.results().keySet()),
+                    "rollback", rollBack ? true : null);
+        }
+        List<Saga.Ran> ran = ran(walk, scope, ctx);
+        try {
+            if (rollBack) {
+                return rollBackAndFinish(ctx, saga, ran, history, "rollback requested");
+            }
+            if (history == null && !preconditionsHold(ctx, scope)) {
+                return finish(ctx, RunStatus.NOT_STARTED, "a precondition does not hold: nothing was changed");
+            }
+            walk.walk(runbook.steps(), scope);
+            return verdict(ctx, scope);
+        } catch (StopRun stop) {
+            ran = mergedRan(ran, walk.ran);
+            return switch (stop.reason) {
+                case APPROVAL_PENDING -> finish(ctx, RunStatus.AWAITING_APPROVAL, stop.getMessage()
+                        + "; continue with: runbook resume " + ctx.runId + " --approve " + stop.step);
+                default -> rollBackAndFinish(ctx, saga, ran, history, stop.getMessage());
+            };
+        } catch (InterruptedException e) {
+            Thread.interrupted();
+            ctx.events.emit(EventType.RUN_INTERRUPTED, null, "message", "interrupted by a signal");
+            return finish(ctx, RunStatus.INTERRUPTED, "interrupted; continue with: runbook resume " + ctx.runId
+                    + ", or undo with: runbook rollback " + ctx.runId);
+        }
+    }
+
+    private RunStatus rollBackAndFinish(RunContext ctx, Saga saga, List<Saga.Ran> ran, RunHistory history,
+                                        String reason) {
+        ctx.events.emit(EventType.ROLLBACK_STARTED, null, "reason", reason);
+        Saga.Outcome o;
+        try {
+            o = saga.rollBack(ran, history == null ? Map.of() : history.rollback());
+        } catch (InterruptedException e) {
+            Thread.interrupted();
+            ctx.events.emit(EventType.RUN_INTERRUPTED, null, "message", "interrupted during the rollback");
+            return finish(ctx, RunStatus.INTERRUPTED, "interrupted during the rollback; continue it with: runbook"
+                    + " rollback " + ctx.runId);
+        }
+        ctx.events.emit(EventType.ROLLBACK_FINISHED, null, "complete", o.complete(), "failed", o.failed(),
+                "irreversible", o.wall(), "not_rolled_back", o.notRolledBack());
+        if (o.complete()) {
+            return finish(ctx, RunStatus.ROLLED_BACK, reason + "; rolled back");
+        }
+        String manual = o.wall() != null ? "step '" + o.wall() + "' is irreversible: the rollback stopped there"
+                + (o.notRolledBack().isEmpty() ? "" : "; not rolled back: " + String.join(", ", o.notRolledBack()))
+                : "the compensation of " + String.join(", ", o.failed()) + " failed";
+        return finish(ctx, RunStatus.ROLLBACK_INCOMPLETE, reason + "; rollback incomplete, manual action needed: " + manual);
+    }
+
+    private boolean preconditionsHold(RunContext ctx, Scope scope) {
+        boolean all = true;
+        for (Check c : runbook.preconditions()) {
+            Map<String, Object> roots = ctx.roots(scope, null, null);
+            String detail = null;
+            boolean holds;
+            try {
+                holds = ctx.test(c.that(), roots);
+            } catch (RuntimeException e) {
+                holds = false;
+                detail = e.getMessage();
+            }
+            ctx.events.emit(EventType.PRECONDITION, null, "name", c.label(), "holds", holds, "detail", detail,
+                    "message", holds ? null : c.message(), "values", holds ? null : ctx.values(c.that(), roots));
+            all &= holds;
+        }
+        return all;
+    }
+
+    private RunStatus verdict(RunContext ctx, Scope scope) {
+        boolean all = true;
+        for (Check c : runbook.success()) {
+            Map<String, Object> roots = ctx.roots(scope, null, null);
+            String detail = null;
+            boolean holds;
+            try {
+                holds = ctx.test(c.that(), roots);
+            } catch (RuntimeException e) {
+                holds = false;
+                detail = e.getMessage();
+            }
+            ctx.events.emit(EventType.SUCCESS, null, "name", c.label(), "holds", holds, "detail", detail);
+            all &= holds;
+        }
+        return all ? finish(ctx, RunStatus.SUCCEEDED, "every step ran and every success check holds")
+                : finish(ctx, RunStatus.CHECKS_FAILED, "every step ran, but a success check does not hold");
+    }
+
+    private RunStatus finish(RunContext ctx, RunStatus status, String message) {
+        ctx.events.emit(EventType.RUN_FINISHED, null, "status", status.word(), "message", message);
+        return status;
+    }
+
+    /** The steps a resumed run had completed, in order of completion, with their scopes. */
+    private List<Saga.Ran> ran(StepWalk walk, Scope scope, RunContext ctx) {
+        List<Saga.Ran> out = new ArrayList<>();
+        if (ctx.results.isEmpty()) {
+            return out;
+        }
+        Map<String, Saga.Ran> index = walk.index(runbook.steps(), scope);
+        ctx.results.forEach((id, r) -> {
+            Saga.Ran known = index.get(id);
+            if (known != null) {
+                out.add(new Saga.Ran(known.step(), known.scope(), r));
+            }
+        });
+        return out;
+    }
+
+    private static List<Saga.Ran> mergedRan(List<Saga.Ran> before, List<Saga.Ran> now) {
+        List<Saga.Ran> all = new ArrayList<>(before);
+        all.addAll(now);
+        return all;
+    }
+
+    private Scope baseScope() {
+        Set<List<String>> secrets = new HashSet<>();
+        params.secretNames().forEach(n -> secrets.add(List.of("params", n)));
+        runbook.facts().values().stream().filter(Fact::secret).forEach(f -> secrets.add(List.of("facts", f.name())));
+        return new Scope(params.values(), new RenderOptions(false, params.commandNames(), secrets, true));
+    }
+
+    /** The params as the journal keeps them: typed values, secrets as {@code ***}. */
+    private Map<String, Object> journalParams() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        params.values().forEach((k, v) -> out.put(k, params.secretNames().contains(k) ? RenderOptions.MASK : v));
+        return out;
+    }
+}

@@ -1,0 +1,78 @@
+package dev.runbook.exec;
+
+import dev.runbook.journal.Event;
+import dev.runbook.journal.EventType;
+import dev.runbook.journal.JournalReader;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a journal says of a run: how it started, the steps it finished, the rollback actions it ran, and how it
+ * ended (or that it did not: a crash, a kill).
+ *
+ * @param started    the {@code run.started} event
+ * @param results    step results in order of completion
+ * @param rollback   the status of each rollback action run, by {@code step#index}
+ * @param rollingBack a rollback started (and may not have finished)
+ * @param finished   the last {@code run.finished} event, or null when the run did not finish
+ * @param lastSeq    the last event's number
+ * @param events     every event
+ * @param tornLines  lines dropped as torn
+ */
+public record RunHistory(Event started, Map<String, StepResult> results, Map<String, String> rollback,
+                         boolean rollingBack, Event finished, long lastSeq, List<Event> events, int tornLines) {
+
+    /** Statuses after which a run cannot be resumed. */
+    public static final List<String> FINAL = List.of("succeeded", "checks_failed", "not_started", "rolled_back",
+            "rollback_incomplete");
+
+    public static RunHistory read(Path journal) {
+        JournalReader.Contents c = JournalReader.read(journal);
+        Event started = null;
+        Event finished = null;
+        boolean rollingBack = false;
+        Map<String, StepResult> results = new LinkedHashMap<>();
+        Map<String, String> rollback = new LinkedHashMap<>();
+        for (Event e : c.events()) {
+            switch (e.type()) {
+                case EventType.RUN_STARTED -> started = e;
+                case EventType.STEP_FINISHED -> results.put(e.step(), StepResult.fromJournal(e.step(), e.data()));
+                case EventType.ROLLBACK_STARTED -> rollingBack = true;
+                case EventType.ROLLBACK_ACTION -> rollback.put(e.step() + "#" + e.get("action"), e.text("status"));
+                case EventType.RUN_FINISHED -> finished = e;
+                case EventType.RUN_RESUMED -> finished = null;
+                default -> { }
+            }
+        }
+        if (started == null) {
+            throw new dev.runbook.diag.RunbookException("the journal " + journal + " has no run.started event");
+        }
+        long last = c.events().isEmpty() ? 0 : c.events().get(c.events().size() - 1).seq();
+        return new RunHistory(started, results, rollback, rollingBack, finished, last, c.events(), c.tornLines());
+    }
+
+    public String runId() {
+        return started.run();
+    }
+
+    /** The status: the last {@code run.finished} one, or {@code running?} when the journal just stops. */
+    public String status() {
+        return finished == null ? "stopped (no run.finished: killed or still running)" : finished.text("status");
+    }
+
+    /** Whether the run finished for good (nothing to resume). */
+    public boolean isFinal() {
+        return finished != null && FINAL.contains(finished.text("status"));
+    }
+
+    public Instant start() {
+        return started.time();
+    }
+
+    public Path runbookFile() {
+        return Path.of(started.text("file"));
+    }
+}

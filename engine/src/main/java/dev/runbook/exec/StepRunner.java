@@ -1,0 +1,214 @@
+package dev.runbook.exec;
+
+import dev.runbook.diag.RunbookException;
+import dev.runbook.journal.EventType;
+import dev.runbook.model.DurationSpec;
+import dev.runbook.model.Step;
+import dev.runbook.model.Text;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Runs one step of a leaf kind (not group or include), attempt by attempt, and says how it ended. */
+final class StepRunner {
+
+    private final RunContext ctx;
+    private final TriggerWatch triggers;
+    private final Http http = new Http();
+
+    StepRunner(RunContext ctx, TriggerWatch triggers) {
+        this.ctx = ctx;
+        this.triggers = triggers;
+    }
+
+    /** Runs the step with its retries; an approval that is pending or refused stops the run. */
+    StepResult run(Step step, Scope scope) throws InterruptedException, StopRun {
+        var c = step.common();
+        int attempts = 1 + c.retries();
+        Attempt last = null;
+        int made = 0;
+        long start = System.nanoTime();
+        while (made < attempts) {
+            made++;
+            last = attempt(step, scope);
+            if (last.ok || made == attempts) {
+                break;
+            }
+            Duration delay = duration(c.delay(), scope, Duration.ofSeconds(1));
+            ctx.events.emit(EventType.STEP_RETRYING, c.id(), "attempt", made + 1, "of", attempts,
+                    "delay_ms", delay.toMillis(), "error", last.error);
+            Thread.sleep(delay.toMillis());
+        }
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        String status = last.ok ? StepResult.OK : last.timedOut ? StepResult.TIMED_OUT : StepResult.FAILED;
+        return new StepResult(c.id(), status, last.exitCode, last.stdout, last.stderr, Map.of(), ms, made, last.error);
+    }
+
+    /** One try of a step. */
+    private static final class Attempt {
+        boolean ok;
+        boolean timedOut;
+        Integer exitCode;
+        String stdout = "";
+        String stderr = "";
+        String error;
+    }
+
+    private Attempt attempt(Step step, Scope scope) throws InterruptedException, StopRun {
+        Attempt a = new Attempt();
+        String on = step.common().on();
+        Map<String, Object> roots = ctx.roots(scope, on, null);
+        try {
+            if (step instanceof Step.Run r) {
+                Executor ex = ctx.targets.executor(on);
+                CommandResult res = ex.run(ctx.render(r.command(), scope, roots, true),
+                        duration(step.common().timeout(), scope, null), (err, line) -> ctx.events.emit(
+                                EventType.STEP_OUTPUT, step.id(), "stream", err ? "stderr" : "stdout", "line", line));
+                a.ok = res.ok();
+                a.timedOut = res.timedOut();
+                a.exitCode = res.exitCode();
+                a.stdout = res.stdout();
+                a.stderr = res.stderr();
+                a.error = res.timedOut() ? "timed out after " + step.common().timeout()
+                        : res.ok() ? null : "exit code " + res.exitCode();
+            } else if (step instanceof Step.Assert as) {
+                a.ok = ctx.test(as.that(), roots);
+                a.error = a.ok ? null : step.common().message() != null ? step.common().message()
+                        : "the assertion does not hold: " + as.that().source().trim();
+            } else if (step instanceof Step.Wait w) {
+                waitFor(w, scope, a);
+            } else if (step instanceof Step.Http h) {
+                httpStep(h, scope, roots, a);
+            } else if (step instanceof Step.Approve ap) {
+                approve(ap, scope, roots, a);
+            } else if (step instanceof Step.Notify n) {
+                notify(n, scope, roots, a);
+            } else if (step instanceof Step.Monitor m) {
+                a.stdout = new MonitorWindow(ctx, m, scope, triggers, this).watch();
+                a.ok = true;
+            } else {
+                throw new IllegalStateException("not a leaf step: " + step.kind());
+            }
+        } catch (RunbookException e) {
+            a.ok = false;
+            a.error = e.getMessage();
+        } catch (MonitorWindow.Failed e) {
+            a.ok = false;
+            a.error = e.getMessage();
+        }
+        return a;
+    }
+
+    private void waitFor(Step.Wait w, Scope scope, Attempt a) throws InterruptedException {
+        Duration every = duration(w.every(), scope, Duration.ofSeconds(5));
+        long deadline = System.nanoTime() + duration(w.within(), scope, Duration.ofMinutes(5)).toNanos();
+        String last = "it never held";
+        while (true) {
+            try {
+                if (ctx.test(w.until(), ctx.roots(scope, w.common().on(), null))) {
+                    a.ok = true;
+                    return;
+                }
+                last = "it did not hold";
+            } catch (RunbookException e) {
+                last = e.getMessage();
+            }
+            if (System.nanoTime() + every.toNanos() > deadline) {
+                a.error = "'" + w.until().source().trim() + "' did not hold within " + w.within() + " (last: " + last + ")";
+                return;
+            }
+            Thread.sleep(every.toMillis());
+        }
+    }
+
+    private void httpStep(Step.Http h, Scope scope, Map<String, Object> roots, Attempt a) throws InterruptedException {
+        StringBuilder log = new StringBuilder();
+        for (Step.HttpRequest q : h.requests()) {
+            String url = ctx.render(q.url(), scope, roots, false);
+            Map<String, String> headers = new LinkedHashMap<>();
+            q.headers().forEach((k, v) -> headers.put(k, ctx.render(v, scope, roots, false)));
+            String body = q.body() == null ? null : ctx.render(q.body(), scope, roots, false);
+            Duration timeout = q.timeout() != null ? duration(q.timeout(), scope, null)
+                    : duration(h.common().timeout(), scope, null);
+            String shown = q.method() + " " + ctx.show(q.url(), scope, roots, false);
+            try {
+                Http.Answer answer = http.send(q.method(), url, headers, body, timeout);
+                boolean statusOk = h.expect().status().isEmpty() ? answer.status() / 100 == 2
+                        : h.expect().status().contains(answer.status());
+                boolean bodyOk = h.expect().contains() == null || answer.body().contains(h.expect().contains());
+                log.append(shown).append(" -> ").append(answer.status()).append(" in ").append(answer.elapsedMs())
+                        .append(" ms\n");
+                if (!statusOk || !bodyOk) {
+                    a.error = shown + " answered " + answer.status() + (bodyOk ? "" : " without '"
+                            + h.expect().contains() + "' in its body");
+                    a.stdout = log.toString().strip();
+                    return;
+                }
+            } catch (IOException | IllegalArgumentException e) {
+                a.error = shown + " failed: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+                a.stdout = log.toString().strip();
+                return;
+            }
+        }
+        a.ok = true;
+        a.stdout = log.toString().strip();
+    }
+
+    private void approve(Step.Approve ap, Scope scope, Map<String, Object> roots, Attempt a) throws StopRun {
+        String question = ctx.show(ap.question(), scope, roots, false);
+        ctx.events.emit(EventType.APPROVAL_REQUESTED, ap.id(), "question", question);
+        switch (ctx.approvals.decide(ap.id(), question)) {
+            case APPROVED -> {
+                ctx.events.emit(EventType.APPROVAL_GIVEN, ap.id(), "by", ctx.approvals.by(ap.id()));
+                a.ok = true;
+            }
+            case REFUSED -> {
+                ctx.events.emit(EventType.APPROVAL_REFUSED, ap.id());
+                throw new StopRun(StopRun.Reason.APPROVAL_REFUSED, ap.id(), "approval '" + ap.id() + "' was refused");
+            }
+            default -> throw new StopRun(StopRun.Reason.APPROVAL_PENDING, ap.id(), "waiting for approval '" + ap.id()
+                    + "': " + question);
+        }
+    }
+
+    private void notify(Step.Notify n, Scope scope, Map<String, Object> roots, Attempt a) throws InterruptedException {
+        String text = n.message() == null ? "" : ctx.render(n.message(), scope, roots, false);
+        if (n.template() != null) {
+            try {
+                String template = java.nio.file.Files.readString(ctx.baseDir().resolve(n.template()));
+                Text t = new Text(template, dev.runbook.diag.SourceLocation.of(ctx.baseDir().resolve(n.template())));
+                text = (text.isEmpty() ? "" : text + "\n\n") + ctx.render(t, scope, roots, false);
+            } catch (IOException e) {
+                a.error = "cannot read the template " + n.template() + ": " + e.getMessage();
+                return;
+            }
+        }
+        String body = "{\"text\": " + tools.jackson.databind.json.JsonMapper.builder().build().writeValueAsString(text) + "}";
+        String url = ctx.render(n.webhook(), scope, roots, false);
+        try {
+            Http.Answer answer = http.send("POST", url, Map.of("Content-Type", "application/json"), body, null);
+            a.ok = answer.status() / 100 == 2;
+            a.stdout = "POST " + ctx.show(n.webhook(), scope, roots, false) + " -> " + answer.status();
+            a.error = a.ok ? null : "the webhook answered " + answer.status();
+        } catch (IOException | IllegalArgumentException e) {
+            a.error = "the webhook failed: " + e.getMessage();
+        }
+    }
+
+    /** A duration field's value: literal, or its template rendered (milliseconds or a duration text). */
+    Duration duration(DurationSpec d, Scope scope, Duration fallback) {
+        if (d == null) {
+            return fallback;
+        }
+        if (d.literal() != null) {
+            return d.literal();
+        }
+        String v = ctx.render(d.template(), scope, ctx.roots(scope, null, null), false).trim();
+        if (v.matches("[0-9]+")) {
+            return Duration.ofMillis(Long.parseLong(v));
+        }
+        return dev.runbook.model.Durations.parse(v).orElseThrow(() -> new RunbookException("'" + d.template().source()
+                + "' gave '" + v + "', which is not a duration"));
+    }
+}
