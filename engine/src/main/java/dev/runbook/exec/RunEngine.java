@@ -77,6 +77,7 @@ public final class RunEngine {
 
     private Outcome run(String runId, RunHistory history, boolean rollBack, Map<String, Object> startInfo)
             throws InterruptedException {
+        Targets.requireReachable(runbook);
         RunStore store = options.store();
         String what = params.masker().mask("runbook " + runbook.name() + " on "
                 + String.join(", ", TargetKey.hosts(runbook, params)));
