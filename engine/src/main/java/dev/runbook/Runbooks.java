@@ -68,6 +68,20 @@ public final class Runbooks {
         return Planner.offline(runbook, params, inputs.env(), notes);
     }
 
+    /**
+     * Starts the YAML reader and the expression engine on a background thread, so that their start-up costs
+     * overlap the command line's. Harmless to call more than once; changes nothing.
+     */
+    public static void warmUpInBackground() {
+        Thread t = new Thread(() -> {
+            dev.runbook.parse.YamlLoader.compose(Path.of("warm-up"), "a: [b, {c: 'd'}]\n", new dev.runbook.diag.Problems());
+            dev.runbook.expr.Expressions.compile("len(params.a) > 1 && contains(params.a, 'b')",
+                    dev.runbook.diag.SourceLocation.of(Path.of("warm-up")));
+        }, "warm-up");
+        t.setDaemon(true);
+        t.start();
+    }
+
     /** The environment of this process, for {@link ParamBinder.Inputs}. */
     public static Map<String, String> environment() {
         return System.getenv();

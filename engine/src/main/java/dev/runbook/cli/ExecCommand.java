@@ -1,7 +1,7 @@
 package dev.runbook.cli;
 
 import dev.runbook.Runbooks;
-import dev.runbook.diag.InputException;
+import dev.runbook.Runs;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code runbook exec FILE}: runs the runbook. With {@code --dry-run} it is exactly {@code runbook plan}. */
 @Command(name = "exec", mixinStandardHelpOptions = true,
-        description = "Run the runbook; roll back by itself when a step fails or a trigger fires.")
+        description = "Run the runbook; roll back by itself when a step fails, a trigger fires or an approval is refused.")
 final class ExecCommand implements Callable<Integer> {
 
     @Spec
@@ -24,6 +24,9 @@ final class ExecCommand implements Callable<Integer> {
     @Mixin
     Inputs inputs;
 
+    @Mixin
+    RunOptions run;
+
     @Option(names = "--dry-run", description = "Plan only: the same as 'runbook plan'.")
     boolean dryRun;
 
@@ -33,16 +36,11 @@ final class ExecCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "text", description = "With --dry-run: text, json or markdown.")
     String format;
 
-    @Option(names = "--debug", description = "Show stack traces of internal errors.")
-    boolean debug;
-
     @Override
-    public Integer call() {
-        var runbook = Runbooks.require(file);
+    public Integer call() throws InterruptedException {
         if (dryRun) {
-            return PlanCommand.print(spec, Runbooks.plan(runbook, inputs.toInputs(), offline), format);
+            return PlanCommand.print(spec, Runbooks.plan(Runbooks.require(file), inputs.toInputs(), offline), format);
         }
-        throw new InputException("running steps is not available in this version yet; 'runbook exec --dry-run "
-                + file + "' (or 'runbook plan') shows what it would do");
+        return ExitCodes.of(Runs.exec(file, inputs.toInputs(), run.settings(spec)).status());
     }
 }

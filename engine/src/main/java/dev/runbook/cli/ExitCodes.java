@@ -15,9 +15,22 @@ public final class ExitCodes {
     public static final int AWAITING_APPROVAL = 4;
     /** Another run holds the lock. */
     public static final int LOCK_HELD = 5;
+    /** Stopped by SIGINT or SIGTERM (128 + SIGINT's number, as shells do); resume or roll back. */
+    public static final int INTERRUPTED = 130;
     /** A bug in the engine: the message says so, {@code --debug} shows the stack trace. */
     public static final int INTERNAL = 70;
 
     private ExitCodes() {
+    }
+
+    /** The exit code of a run that ended so. */
+    public static int of(dev.runbook.exec.RunStatus status) {
+        return switch (status) {
+            case SUCCEEDED -> OK;
+            case CHECKS_FAILED, NOT_STARTED, ROLLED_BACK -> FAILED;
+            case ROLLBACK_INCOMPLETE -> ROLLBACK_INCOMPLETE;
+            case AWAITING_APPROVAL -> AWAITING_APPROVAL;
+            case INTERRUPTED -> INTERRUPTED;
+        };
     }
 }

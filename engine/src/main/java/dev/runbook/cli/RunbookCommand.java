@@ -1,8 +1,6 @@
 package dev.runbook.cli;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.function.Supplier;
+import java.util.List;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -18,20 +16,42 @@ import picocli.CommandLine.IVersionProvider;
                 "  3  the run failed and its rollback is incomplete: a human must act",
                 "  4  stopped at an approval gate",
                 "  5  another run holds the lock",
+                "130  interrupted (SIGINT/SIGTERM): resume or roll back",
                 " 70  internal error (--debug shows the stack trace)"})
 public final class RunbookCommand implements Runnable {
 
-    /** The subcommands, by name, in the order help lists them. */
-    static final Map<String, Supplier<Object>> SUBCOMMANDS = subcommands();
+    /** The subcommands' names, in the order help lists them. */
+    static final List<String> SUBCOMMANDS = List.of("validate", "plan", "exec", "resume", "rollback", "runs", "show",
+            "verify", "schema", "generate-completion");
 
-    private static Map<String, Supplier<Object>> subcommands() {
-        Map<String, Supplier<Object>> m = new LinkedHashMap<>();
-        m.put("validate", ValidateCommand::new);
-        m.put("plan", PlanCommand::new);
-        m.put("exec", ExecCommand::new);
-        m.put("schema", SchemaCommand::new);
-        m.put("generate-completion", AutoComplete.GenerateCompletion::new);
-        return m;
+    /** A new instance of the subcommand {@code name}, one of {@link #SUBCOMMANDS}. */
+    private static Object subcommand(String name) {
+        // A switch, not a map of method references: no lambda here names a picocli class (which are Java 5
+        // bytecode), so that JDK 25's AOT cache can hold this class's linked call sites (see ./runbook).
+        switch (name) {
+            case "validate":
+                return new ValidateCommand();
+            case "plan":
+                return new PlanCommand();
+            case "exec":
+                return new ExecCommand();
+            case "resume":
+                return new ResumeCommand();
+            case "rollback":
+                return new RollbackCommand();
+            case "runs":
+                return new RunsCommand();
+            case "show":
+                return new ShowCommand();
+            case "verify":
+                return new VerifyCommand();
+            case "schema":
+                return new SchemaCommand();
+            case "generate-completion":
+                return new AutoComplete.GenerateCompletion();
+            default:
+                throw new IllegalArgumentException(name);
+        }
     }
 
     /**
@@ -41,10 +61,12 @@ public final class RunbookCommand implements Runnable {
     static CommandLine commandLine(String[] args) {
         CommandLine cli = new CommandLine(new RunbookCommand());
         String first = args.length > 0 ? args[0] : "";
-        if (SUBCOMMANDS.containsKey(first) && !first.equals("generate-completion")) {
-            cli.addSubcommand(first, SUBCOMMANDS.get(first).get());
+        if (SUBCOMMANDS.contains(first) && !first.equals("generate-completion")) {
+            cli.addSubcommand(first, subcommand(first));
         } else {
-            SUBCOMMANDS.forEach((name, make) -> cli.addSubcommand(name, make.get()));
+            for (String name : SUBCOMMANDS) {
+                cli.addSubcommand(name, subcommand(name));
+            }
         }
         return cli;
     }
@@ -52,16 +74,14 @@ public final class RunbookCommand implements Runnable {
     @Override
     public void run() {
         throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                "a command is needed: validate, plan, exec or schema");
+                "a command is needed: validate, plan, exec, resume, rollback, runs, show, verify or schema");
     }
 
     /** The version from the jar's manifest. */
     static final class Version implements IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = RunbookCommand.class.getPackage().getImplementationVersion();
-            return new String[] {"runbook " + (v == null ? "dev" : v) + " (language version 1)",
-                    "Java " + System.getProperty("java.version")};
+            return QuickStart.versionLines();
         }
     }
 }

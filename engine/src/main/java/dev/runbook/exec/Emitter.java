@@ -41,7 +41,10 @@ public final class Emitter {
     public synchronized Event emit(String type, String step, Map<String, Object> data) {
         @SuppressWarnings("unchecked")
         Map<String, Object> masked = (Map<String, Object>) mask(data);
-        Event e = new Event(++seq, Instant.now(), runId, type, step, masked);
+        // output lines share the number of the event before them: the journal does not keep them, and its
+        // numbers must have no gaps
+        long n = type.equals(dev.runbook.journal.EventType.STEP_OUTPUT) ? seq : ++seq;
+        Event e = new Event(n, Instant.now(), runId, type, step, masked);
         for (EventSink s : sinks) {
             s.accept(e);
         }

@@ -126,7 +126,8 @@ public final class RunEngine {
         List<Saga.Ran> ran = ran(walk, scope, ctx);
         try {
             if (rollBack) {
-                return rollBackAndFinish(ctx, saga, ran, history, "rollback requested");
+                return rollBackAndFinish(ctx, saga, withUnfinished(ran, history, walk, scope), history,
+                        "rollback requested");
             }
             if (history == null && !preconditionsHold(ctx, scope)) {
                 return finish(ctx, RunStatus.NOT_STARTED, "a precondition does not hold: nothing was changed");
@@ -137,14 +138,14 @@ public final class RunEngine {
             ran = mergedRan(ran, walk.ran);
             return switch (stop.reason) {
                 case APPROVAL_PENDING -> finish(ctx, RunStatus.AWAITING_APPROVAL, stop.getMessage()
-                        + "; continue with: runbook resume " + ctx.runId + " --approve " + stop.step);
+                        + "; continue with: " + command("resume", ctx) + " --approve " + stop.step);
                 default -> rollBackAndFinish(ctx, saga, ran, history, stop.getMessage());
             };
         } catch (InterruptedException e) {
             Thread.interrupted();
             ctx.events.emit(EventType.RUN_INTERRUPTED, null, "message", "interrupted by a signal");
-            return finish(ctx, RunStatus.INTERRUPTED, "interrupted; continue with: runbook resume " + ctx.runId
-                    + ", or undo with: runbook rollback " + ctx.runId);
+            return finish(ctx, RunStatus.INTERRUPTED, "interrupted; continue with: " + command("resume", ctx)
+                    + ", or undo with: " + command("rollback", ctx));
         }
     }
 
@@ -157,8 +158,8 @@ public final class RunEngine {
         } catch (InterruptedException e) {
             Thread.interrupted();
             ctx.events.emit(EventType.RUN_INTERRUPTED, null, "message", "interrupted during the rollback");
-            return finish(ctx, RunStatus.INTERRUPTED, "interrupted during the rollback; continue it with: runbook"
-                    + " rollback " + ctx.runId);
+            return finish(ctx, RunStatus.INTERRUPTED, "interrupted during the rollback; continue it with: "
+                    + command("rollback", ctx));
         }
         ctx.events.emit(EventType.ROLLBACK_FINISHED, null, "complete", o.complete(), "failed", o.failed(),
                 "irreversible", o.wall(), "not_rolled_back", o.notRolledBack());
@@ -228,6 +229,31 @@ public final class RunEngine {
             }
         });
         return out;
+    }
+
+    /**
+     * The steps to roll back of a stopped run: those it completed and, last, the one it was stopped in (a step
+     * stopped part-way is compensated first, as a failed one is).
+     */
+    private List<Saga.Ran> withUnfinished(List<Saga.Ran> ran, RunHistory history, StepWalk walk, Scope scope) {
+        if (history == null || history.unfinished() == null) {
+            return ran;
+        }
+        Saga.Ran known = walk.index(runbook.steps(), scope).get(history.unfinished());
+        if (known == null) {
+            return ran;
+        }
+        List<Saga.Ran> all = new ArrayList<>(ran);
+        all.add(new Saga.Ran(known.step(), known.scope(), new StepResult(history.unfinished(), StepResult.FAILED, null,
+                "", "", Map.of(), 0, 1, "stopped part-way")));
+        return all;
+    }
+
+    /** The command that continues this run, as an operator would paste it. */
+    private String command(String verb, RunContext ctx) {
+        Path dir = options.store().dir().toAbsolutePath().normalize();
+        boolean usual = dir.equals(RunStore.defaultDir(runbook.file()).toAbsolutePath().normalize());
+        return "runbook " + verb + " " + ctx.runId + (usual ? "" : " --state-dir " + options.store().dir());
     }
 
     private static List<Saga.Ran> mergedRan(List<Saga.Ran> before, List<Saga.Ran> now) {

@@ -21,9 +21,11 @@ import java.util.Map;
  * @param lastSeq    the last event's number
  * @param events     every event
  * @param tornLines  lines dropped as torn
+ * @param unfinished the step that started and never finished (the run was stopped in it), or null
  */
 public record RunHistory(Event started, Map<String, StepResult> results, Map<String, String> rollback,
-                         boolean rollingBack, Event finished, long lastSeq, List<Event> events, int tornLines) {
+                         boolean rollingBack, Event finished, long lastSeq, List<Event> events, int tornLines,
+                         String unfinished) {
 
     /** Statuses after which a run cannot be resumed. */
     public static final List<String> FINAL = List.of("succeeded", "checks_failed", "not_started", "rolled_back",
@@ -36,10 +38,15 @@ public record RunHistory(Event started, Map<String, StepResult> results, Map<Str
         boolean rollingBack = false;
         Map<String, StepResult> results = new LinkedHashMap<>();
         Map<String, String> rollback = new LinkedHashMap<>();
+        String unfinished = null;
         for (Event e : c.events()) {
             switch (e.type()) {
+                case EventType.STEP_STARTED -> unfinished = e.step();
                 case EventType.RUN_STARTED -> started = e;
-                case EventType.STEP_FINISHED -> results.put(e.step(), StepResult.fromJournal(e.step(), e.data()));
+                case EventType.STEP_FINISHED -> {
+                    results.put(e.step(), StepResult.fromJournal(e.step(), e.data()));
+                    unfinished = null;
+                }
                 case EventType.ROLLBACK_STARTED -> rollingBack = true;
                 case EventType.ROLLBACK_ACTION -> rollback.put(e.step() + "#" + e.get("action"), e.text("status"));
                 case EventType.RUN_FINISHED -> finished = e;
@@ -51,7 +58,11 @@ public record RunHistory(Event started, Map<String, StepResult> results, Map<Str
             throw new dev.runbook.diag.RunbookException("the journal " + journal + " has no run.started event");
         }
         long last = c.events().isEmpty() ? 0 : c.events().get(c.events().size() - 1).seq();
-        return new RunHistory(started, results, rollback, rollingBack, finished, last, c.events(), c.tornLines());
+        if (unfinished != null && results.containsKey(unfinished)) {
+            unfinished = null;
+        }
+        return new RunHistory(started, results, rollback, rollingBack, finished, last, c.events(), c.tornLines(),
+                unfinished);
     }
 
     public String runId() {

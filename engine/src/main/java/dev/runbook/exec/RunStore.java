@@ -18,7 +18,7 @@ import java.util.stream.Stream;
  */
 public final class RunStore {
 
-    private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+    private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS");
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Path dir;
@@ -37,7 +37,7 @@ public final class RunStore {
         return dir;
     }
 
-    /** A new run id: the UTC time and four random hex digits, such as {@code 20261127-184512-a1b2}. */
+    /** A new run id: the UTC time to the millisecond and four random hex digits: {@code 20261127-184512-031-a1b2}. */
     public static String newRunId() {
         return LocalDateTime.now(ZoneOffset.UTC).format(ID_TIME) + "-" + String.format("%04x", RANDOM.nextInt(0x10000));
     }
@@ -63,7 +63,7 @@ public final class RunStore {
         return j;
     }
 
-    /** Every run's id, oldest first. */
+    /** Every run's id, oldest first (ids sort by their start time to the millisecond). */
     public List<String> runIds() {
         Path runs = dir.resolve("runs");
         if (!Files.isDirectory(runs)) {

@@ -90,7 +90,7 @@ final class Saga {
             }
             StepResult res;
             try {
-                res = runner.run(action, r.scope());
+                res = runner.run(action, r.scope(), r.step().id(), i + 1);
             } catch (StopRun e) {
                 res = new StepResult(null, StepResult.FAILED, null, "", "", Map.of(), 0, 1, e.getMessage());
             }

@@ -24,6 +24,14 @@ final class StepRunner {
 
     /** Runs the step with its retries; an approval that is pending or refused stops the run. */
     StepResult run(Step step, Scope scope) throws InterruptedException, StopRun {
+        return run(step, scope, step.id(), null);
+    }
+
+    /**
+     * As {@link #run(Step, Scope)}, with the step its events name: a rollback action has no id of its own, so its
+     * events name the step it compensates and its number in that step's rollback list.
+     */
+    StepResult run(Step step, Scope scope, String named, Integer action) throws InterruptedException, StopRun {
         var c = step.common();
         int attempts = 1 + c.retries();
         Attempt last = null;
@@ -31,13 +39,13 @@ final class StepRunner {
         long start = System.nanoTime();
         while (made < attempts) {
             made++;
-            last = attempt(step, scope);
+            last = attempt(step, scope, named, action);
             if (last.ok || made == attempts) {
                 break;
             }
             Duration delay = duration(c.delay(), scope, Duration.ofSeconds(1));
-            ctx.events.emit(EventType.STEP_RETRYING, c.id(), "attempt", made + 1, "of", attempts,
-                    "delay_ms", delay.toMillis(), "error", last.error);
+            ctx.events.emit(EventType.STEP_RETRYING, named, "attempt", made + 1, "of", attempts,
+                    "delay_ms", delay.toMillis(), "error", last.error, "action", action);
             Thread.sleep(delay.toMillis());
         }
         long ms = (System.nanoTime() - start) / 1_000_000;
@@ -55,7 +63,7 @@ final class StepRunner {
         String error;
     }
 
-    private Attempt attempt(Step step, Scope scope) throws InterruptedException, StopRun {
+    private Attempt attempt(Step step, Scope scope, String named, Integer action) throws InterruptedException, StopRun {
         Attempt a = new Attempt();
         String on = step.common().on();
         Map<String, Object> roots = ctx.roots(scope, on, null);
@@ -64,7 +72,8 @@ final class StepRunner {
                 Executor ex = ctx.targets.executor(on);
                 CommandResult res = ex.run(ctx.render(r.command(), scope, roots, true),
                         duration(step.common().timeout(), scope, null), (err, line) -> ctx.events.emit(
-                                EventType.STEP_OUTPUT, step.id(), "stream", err ? "stderr" : "stdout", "line", line));
+                                EventType.STEP_OUTPUT, named, "stream", err ? "stderr" : "stdout", "line", line,
+                                "action", action));
                 a.ok = res.ok();
                 a.timedOut = res.timedOut();
                 a.exitCode = res.exitCode();

@@ -32,7 +32,8 @@ public final class JournalReader {
     public static Contents read(Path file) {
         List<String> lines;
         try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            // decoded leniently: a line torn inside a multi-byte character must not make the journal unreadable
+            lines = new String(Files.readAllBytes(file), StandardCharsets.UTF_8).lines().toList();
         } catch (NoSuchFileException e) {
             throw new RunbookException("no journal at " + file);
         } catch (IOException e) {

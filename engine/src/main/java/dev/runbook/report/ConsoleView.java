@@ -48,7 +48,7 @@ public final class ConsoleView implements EventSink {
             case EventType.APPROVAL_GIVEN -> line("     approved by " + d.get("by"));
             case EventType.APPROVAL_REFUSED -> line("     approval REFUSED");
             case EventType.TRIGGER_FIRED -> line("  !! rollback trigger fired: " + d.get("trigger") + " (" + d.get("when")
-                    + ") with " + d.get("values"));
+                    + ") with " + d.get("values") + (d.get("message") != null ? ": " + d.get("message") : ""));
             case "monitor.tick" -> {
                 if (!quiet) {
                     line("     tick " + d.get("tick") + ": " + d.get("checks"));

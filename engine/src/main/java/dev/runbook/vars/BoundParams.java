@@ -30,8 +30,18 @@ public record BoundParams(Map<String, Param> declared, Map<String, Object> value
 
     /** A masker for every secret value of this run. */
     public Masker masker() {
-        List<String> secrets = secretNames().stream().map(values::get).filter(java.util.Objects::nonNull)
-                .map(dev.runbook.expr.Values::text).toList();
+        List<String> secrets = new java.util.ArrayList<>();
+        secretNames().stream().map(values::get).filter(java.util.Objects::nonNull).forEach(v -> collect(v, secrets));
         return new Masker(secrets);
+    }
+
+    /** A value's text and, for lists and maps, each element's: every part of a secret is a secret. */
+    private static void collect(Object v, List<String> out) {
+        out.add(dev.runbook.expr.Values.text(v));
+        if (v instanceof java.util.Collection<?> c) {
+            c.forEach(x -> collect(x, out));
+        } else if (v instanceof java.util.Map<?, ?> m) {
+            m.values().forEach(x -> collect(x, out));
+        }
     }
 }

@@ -184,11 +184,11 @@ class CliTest {
     }
 
     @Test
-    void execWithoutDryRunSaysItIsNotAvailableYet() {
-        Result r = run("exec", HELLO);
-        assertThat(r.code()).isEqualTo(ExitCodes.INVALID);
-        assertThat(r.err().lines()).hasSize(1);
-        assertThat(r.err()).contains("not available in this version yet", "--dry-run");
+    void execRunsTheStepsAndGivesTheVerdict() {
+        Result r = run("exec", HELLO, "--state-dir", tmp.toString(), "--quiet");
+        assertThat(r.code()).isEqualTo(ExitCodes.OK);
+        assertThat(r.out()).contains("greet ok", "repeat ok", "check ok", "verdict: SUCCEEDED");
+        assertThat(r.err()).isEmpty();
     }
 
     @Test
