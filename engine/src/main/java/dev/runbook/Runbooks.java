@@ -57,15 +57,23 @@ public final class Runbooks {
     }
 
     /**
-     * The dry-run plan of a runbook. Fact collection is not part of this version: the plan is always made
-     * offline, and says so when facts were asked for.
+     * The dry-run plan of a runbook. Offline, no fact is collected and the checks that read facts are shown
+     * unevaluated; otherwise the facts those checks read are collected now, on this machine (they only read), and
+     * the checks are evaluated against them.
      */
     public static Plan plan(Runbook runbook, ParamBinder.Inputs inputs, boolean offline) {
         BoundParams params = ParamBinder.bindForPlan(runbook.params(), inputs);
-        List<String> notes = offline ? List.of("offline: facts are not collected; checks that read facts are not evaluated")
-                : List.of("facts cannot be collected by this version yet, so this is the offline plan:"
-                        + " checks that read facts are not evaluated");
-        return Planner.offline(runbook, params, inputs.env(), notes);
+        if (offline) {
+            return Planner.offline(runbook, params, inputs.env(),
+                    List.of("offline: facts are not collected; checks that read facts are not evaluated"));
+        }
+        List<String> notes = runbook.facts().isEmpty() ? List.of()
+                : List.of("facts are collected now, on this machine: checks that read them are evaluated against"
+                        + " the values read now (the run reads them again when it needs them)");
+        dev.runbook.facts.FactRoots roots = dev.runbook.facts.FactRoots.of(runbook, params, inputs.env(), "dry-run",
+                System.currentTimeMillis(), true);
+        return Planner.online(runbook, params, inputs.env(), notes,
+                new dev.runbook.facts.LocalFactCollector(runbook, roots));
     }
 
     /**

@@ -2,10 +2,11 @@ package dev.runbook;
 
 import dev.runbook.diag.InputException;
 import dev.runbook.exec.Approvals;
-import dev.runbook.exec.FactCollector;
 import dev.runbook.exec.RunEngine;
 import dev.runbook.exec.RunHistory;
 import dev.runbook.exec.RunStore;
+import dev.runbook.facts.FactRoots;
+import dev.runbook.facts.LocalFactCollector;
 import dev.runbook.journal.EventSink;
 import dev.runbook.model.Runbook;
 import dev.runbook.vars.BoundParams;
@@ -44,7 +45,7 @@ public final class Runs {
         Runbook runbook = Runbooks.require(file);
         BoundParams params = Runbooks.bind(runbook, inputs);
         RunStore store = new RunStore(s.stateDir() != null ? s.stateDir() : RunStore.defaultDir(file));
-        return engine(runbook, params, store, s, inputs).exec(Map.of("file_sha256", sha256(file)));
+        return engine(runbook, params, store, s, inputs, null).exec(Map.of("file_sha256", sha256(file)));
     }
 
     /** Continues a stopped run. */
@@ -78,7 +79,8 @@ public final class Runs {
                 break;
             }
         }
-        return dev.runbook.exec.Verification.check(runbook, params, last, FactCollector.NONE, inputs.env());
+        return dev.runbook.exec.Verification.check(runbook, params, last, new LocalFactCollector(runbook,
+                FactRoots.of(runbook, params, inputs.env(), "verify", System.currentTimeMillis(), false)), inputs.env());
     }
 
     /** The history of a run, found in {@code stateDir} or, without one, in the usual places. */
@@ -107,7 +109,7 @@ public final class Runs {
             Map<String, Object> recorded = (Map<String, Object>) history.started().get("params");
             BoundParams params = Runbooks.bind(runbook, inputs.withRecorded(recorded == null ? Map.of()
                     : withoutMasked(recorded)));
-            return Runs.engine(runbook, params, store, s, inputs);
+            return Runs.engine(runbook, params, store, s, inputs, history);
         }
     }
 
@@ -142,10 +144,19 @@ public final class Runs {
         return out;
     }
 
+    /**
+     * The engine of a run, with the collector of its facts on this machine ({@link LocalFactCollector}: facts on
+     * other targets fail, saying so); {@code history} is the run resumed or rolled back, or null for a new run.
+     */
     private static RunEngine engine(Runbook runbook, BoundParams params, RunStore store, Settings s,
-                                    ParamBinder.Inputs inputs) {
-        return new RunEngine(runbook, params, new RunEngine.Options(store, s.approvals(), s.sinks(), s.lockWait(),
-                FactCollector.NONE, inputs.env()));
+                                    ParamBinder.Inputs inputs, RunHistory history) {
+        FactRoots roots = FactRoots.of(runbook, params, inputs.env(), history == null ? null : history.runId(),
+                history == null ? System.currentTimeMillis() : history.start().toEpochMilli(), false);
+        List<EventSink> sinks = new ArrayList<>();
+        sinks.add(roots.watcher());
+        sinks.addAll(s.sinks());
+        return new RunEngine(runbook, params, new RunEngine.Options(store, s.approvals(), sinks, s.lockWait(),
+                new LocalFactCollector(runbook, roots), inputs.env()));
     }
 
     static String sha256(Path file) {

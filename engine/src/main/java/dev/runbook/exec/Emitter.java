@@ -16,7 +16,7 @@ import java.util.Map;
 public final class Emitter {
 
     private final String runId;
-    private final Masker masker;
+    private Masker masker;
     private final List<EventSink> sinks;
     private long seq;
 
@@ -51,8 +51,13 @@ public final class Emitter {
         return e;
     }
 
-    public Masker masker() {
+    public synchronized Masker masker() {
         return masker;
+    }
+
+    /** Masks {@code secret} in every later event too (a secret fact's value, once collected). */
+    public synchronized void addSecret(String secret) {
+        masker = masker.with(secret);
     }
 
     public String runId() {

@@ -1,5 +1,6 @@
 package dev.runbook.exec;
 
+import dev.runbook.diag.RunbookException;
 import dev.runbook.model.Fact;
 import java.util.AbstractMap;
 import java.util.LinkedHashMap;
@@ -7,29 +8,52 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The {@code facts} root of one evaluation point: a fact is collected when an expression first reads it, and
- * at most once; the values read are kept for the journal.
+ * The {@code facts} root of one evaluation point: a fact is collected when an expression first reads it, and at
+ * most once (a failure too is kept, so a fact that times out costs its timeout once); each collection is reported
+ * to a listener, which records it.
  */
 final class LazyFacts extends AbstractMap<String, Object> {
 
+    /** Hears of each fact collected: its value, or why it could not be collected. */
+    interface Listener {
+        void collected(Fact fact, Object value, String error);
+
+        Listener NONE = (fact, value, error) -> { };
+    }
+
     private final Map<String, Fact> declared;
     private final FactCollector collector;
+    private final Listener listener;
     private final Map<String, Object> collected = new LinkedHashMap<>();
+    private final Map<String, RunbookException> failed = new LinkedHashMap<>();
 
-    LazyFacts(Map<String, Fact> declared, FactCollector collector) {
+    LazyFacts(Map<String, Fact> declared, FactCollector collector, Listener listener) {
         this.declared = declared;
         this.collector = collector;
+        this.listener = listener;
     }
 
     @Override
     public Object get(Object key) {
         String name = String.valueOf(key);
+        RunbookException failure = failed.get(name);
+        if (failure != null) {
+            throw failure;
+        }
         if (!collected.containsKey(name)) {
             Fact fact = declared.get(name);
             if (fact == null) {
                 return null;
             }
-            collected.put(name, collector.collect(fact));
+            try {
+                Object value = collector.collect(fact);
+                collected.put(name, value);
+                listener.collected(fact, value, null);
+            } catch (RunbookException e) {
+                failed.put(name, e);
+                listener.collected(fact, null, e.getMessage());
+                throw e;
+            }
         }
         return collected.get(name);
     }
@@ -37,11 +61,6 @@ final class LazyFacts extends AbstractMap<String, Object> {
     @Override
     public boolean containsKey(Object key) {
         return declared.containsKey(String.valueOf(key));
-    }
-
-    /** The facts collected so far at this point, by name. */
-    Map<String, Object> collected() {
-        return collected;
     }
 
     @Override

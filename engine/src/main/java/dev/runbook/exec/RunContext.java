@@ -51,7 +51,7 @@ final class RunContext {
         roots.put("steps", steps);
         roots.put("run", Map.of("id", runId, "start", startMs, "dry", false, "runbook", runbook.name()));
         roots.put("env", env);
-        roots.put("facts", new LazyFacts(runbook.facts(), facts));
+        roots.put("facts", new LazyFacts(runbook.facts(), facts, this::recordFact));
         if (target != null) {
             Target t = runbook.targets().get(target);
             roots.put("target", Map.of("name", t.name(), "kind", t.kind(), "host", targets.executor(target).host()));
@@ -60,6 +60,17 @@ final class RunContext {
             roots.put("previous", previous);
         }
         return roots;
+    }
+
+    /** Journals a fact as collected; a secret fact's value is masked, and learnt by the masker. */
+    private void recordFact(dev.runbook.model.Fact fact, Object value, String error) {
+        if (fact.secret() && value != null) {
+            events.addSecret(dev.runbook.expr.Values.text(value));
+        }
+        Object shown = value == null ? null : fact.secret() ? dev.runbook.expr.RenderOptions.MASK
+                : value;
+        events.emit(dev.runbook.journal.EventType.FACT_COLLECTED, null, "fact", fact.name(), "kind",
+                fact.source().kind(), "value", shown, "error", error);
     }
 
     boolean test(Expr e, Map<String, Object> roots) {
@@ -87,6 +98,11 @@ final class RunContext {
         CompiledExpression c = Expressions.compile(e);
         for (List<String> ref : c.references()) {
             String path = String.join(".", ref);
+            if (ref.get(0).equals("facts") && ref.size() > 1 && runbook.facts().containsKey(ref.get(1))
+                    && runbook.facts().get(ref.get(1)).secret()) {
+                out.put(path, dev.runbook.expr.RenderOptions.MASK);
+                continue;
+            }
             try {
                 Object v = Expressions.compile(path, e.at()).evaluate(roots);
                 out.put(path, v instanceof Map || v instanceof List ? String.valueOf(v) : v);

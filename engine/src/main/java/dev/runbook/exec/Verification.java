@@ -37,7 +37,7 @@ public final class Verification {
             Map<String, Object> env = new LinkedHashMap<>();
             runbook.env().forEach(n -> env.put(n, environment.getOrDefault(n, "")));
             roots.put("env", env);
-            roots.put("facts", new LazyFacts(runbook.facts(), facts));
+            roots.put("facts", new LazyFacts(runbook.facts(), facts, LazyFacts.Listener.NONE));
             try {
                 out.add(new Result(c.label(), Expressions.compile(c.that()).test(roots), null));
             } catch (RuntimeException e) {

@@ -10,6 +10,7 @@ public final class EventType {
     public static final String STEP_OUTPUT = "step.output";
     public static final String STEP_RETRYING = "step.retrying";
     public static final String STEP_FINISHED = "step.finished";
+    public static final String FACT_COLLECTED = "fact.collected";
     public static final String TRIGGER_FIRED = "trigger.fired";
     public static final String TRIGGERS_CHECKED = "triggers.checked";
     public static final String APPROVAL_REQUESTED = "approval.requested";

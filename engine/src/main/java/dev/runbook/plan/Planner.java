@@ -34,6 +34,10 @@ public final class Planner {
 
     private static final Set<String> OFFLINE = Set.of("steps", "previous", "facts");
     private static final Set<String> FLEET = Set.of("steps", "previous", "facts", "target");
+    /** What only the run knows, when facts are collected for the plan. */
+    private static final Set<String> DURING_RUN = Set.of("steps", "previous");
+    /** The most of a fact's value a check's detail shows. */
+    private static final int SHOWN = 120;
 
     private final Runbook runbook;
     private final BoundParams params;
@@ -41,9 +45,13 @@ public final class Planner {
     private final RenderOptions options;
     private final Map<String, Object> env;
     private final List<Plan.Step> out = new ArrayList<>();
+    /** The facts, collected when a check reads them; null offline. */
+    private final dev.runbook.facts.CollectedFacts facts;
 
-    private Planner(Runbook runbook, BoundParams params, Map<String, String> environment) {
+    private Planner(Runbook runbook, BoundParams params, Map<String, String> environment,
+                    dev.runbook.exec.FactCollector collector) {
         this.runbook = runbook;
+        this.facts = collector == null ? null : new dev.runbook.facts.CollectedFacts(runbook.facts(), collector);
         this.params = params;
         this.masker = params.masker();
         Set<List<String>> secrets = new java.util.HashSet<>();
@@ -56,7 +64,17 @@ public final class Planner {
 
     /** The offline plan: facts are not collected, so checks that read them are shown unevaluated. */
     public static Plan offline(Runbook runbook, BoundParams params, Map<String, String> environment, List<String> notes) {
-        return new Planner(runbook, params, environment).plan(notes);
+        return new Planner(runbook, params, environment, null).plan(notes);
+    }
+
+    /**
+     * The plan with facts collected now by {@code collector} (each at most once): preconditions, guards, triggers
+     * and success checks that read facts and nothing known only during the run are evaluated against the values
+     * read, and say which values they read (a secret fact's as {@code ***}).
+     */
+    public static Plan online(Runbook runbook, BoundParams params, Map<String, String> environment, List<String> notes,
+                              dev.runbook.exec.FactCollector collector) {
+        return new Planner(runbook, params, environment, collector).plan(notes);
     }
 
     private Plan plan(List<String> notes) {
@@ -67,8 +85,8 @@ public final class Planner {
         steps(runbook.steps(), "", 0, top);
         List<Plan.Trigger> triggers = runbook.rollbackOn().stream().map(t -> trigger(t, top)).toList();
         List<Plan.Check> success = runbook.success().stream().map(c -> check(c, top)).toList();
-        return new Plan(runbook.name(), mask(runbook.description()), String.valueOf(runbook.file()), true, notes, ps, ts,
-                pre, List.copyOf(out), triggers, success);
+        return new Plan(runbook.name(), mask(runbook.description()), String.valueOf(runbook.file()), facts == null,
+                notes, ps, ts, pre, List.copyOf(out), triggers, success);
     }
 
     private Map<String, Object> roots(PlanScope s) {
@@ -123,7 +141,8 @@ public final class Planner {
     private Plan.Check evaluate(Expr expr, PlanScope s) {
         String src = mask(expr.source().trim());
         CompiledExpression c = Expressions.compile(expr);
-        List<String> waits = c.references().stream().filter(r -> OFFLINE.contains(r.get(0)))
+        Set<String> later = facts == null ? OFFLINE : DURING_RUN;
+        List<String> waits = c.references().stream().filter(r -> later.contains(r.get(0)))
                 .map(r -> String.join(".", r.subList(0, Math.min(2, r.size())))).distinct().toList();
         List<String> unset = c.references().stream()
                 .filter(r -> r.get(0).equals("params") && r.size() > 1 && !s.params().containsKey(r.get(1)))
@@ -137,12 +156,41 @@ public final class Planner {
                     : "decided during the run: reads " + String.join(", ", waits);
             return new Plan.Check(null, src, "not evaluated", why);
         }
+        Map<String, Object> roots = roots(s);
+        if (facts != null) {
+            roots.put("facts", facts);
+        }
         try {
-            boolean holds = c.test(roots(s));
-            return new Plan.Check(null, src, holds ? "holds" : "fails", "");
-        } catch (ExpressionException e) {
+            boolean holds = c.test(roots);
+            return new Plan.Check(null, src, holds ? "holds" : "fails", factsRead(c, roots));
+        } catch (dev.runbook.diag.RunbookException e) {
             return new Plan.Check(null, src, "error", mask(e.getMessage()));
         }
+    }
+
+    /** The facts a condition read and their values ({@code read facts.health.status = 200}), or "" when none. */
+    private String factsRead(CompiledExpression c, Map<String, Object> roots) {
+        List<String> read = new ArrayList<>();
+        for (List<String> ref : c.references()) {
+            if (!ref.get(0).equals("facts") || ref.size() < 2) {
+                continue;
+            }
+            String path = String.join(".", ref);
+            Fact f = runbook.facts().get(ref.get(1));
+            String shown;
+            if (f != null && f.secret()) {
+                shown = Masker.MASK;
+            } else {
+                try {
+                    shown = mask(Values.show(Expressions.compile(path, c.at()).evaluate(roots)))
+                            .replace("\r", "").replace("\n", "\\n");
+                } catch (dev.runbook.diag.RunbookException e) {
+                    shown = "(" + mask(e.getMessage()) + ")";
+                }
+            }
+            read.add(path + " = " + (shown.length() > SHOWN ? shown.substring(0, SHOWN) + "..." : shown));
+        }
+        return read.isEmpty() ? "" : "read " + String.join(", ", read);
     }
 
     private void steps(List<Step> steps, String prefix, int depth, PlanScope scope) {

@@ -1,0 +1,59 @@
+package dev.runbook.facts;
+
+import dev.runbook.diag.RunbookException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A file on this machine: {@code exists}, {@code size} (bytes), {@code mtime} (epoch ms), {@code text} (its first
+ * MiB as UTF-8, trailing line ends removed; null for a directory) and, with {@code parse: json}, {@code json}. A file
+ * that does not exist is a value ({@code exists: false}, size 0, mtime 0, text and json null), not a failure.
+ */
+final class FileFact {
+
+    /** The most of a file a fact reads. */
+    static final int LIMIT = 1024 * 1024;
+
+    private FileFact() {
+    }
+
+    static Map<String, Object> collect(String path, String parse, boolean secret) {
+        Path p = Path.of(path);
+        Map<String, Object> out = new LinkedHashMap<>();
+        BasicFileAttributes a;
+        try {
+            a = Files.readAttributes(p, BasicFileAttributes.class);
+        } catch (java.nio.file.NoSuchFileException e) {
+            a = null;
+        } catch (IOException e) {
+            throw new RunbookException("cannot read " + path + ": " + e.getMessage());
+        }
+        out.put("exists", a != null);
+        out.put("size", a == null ? 0L : a.size());
+        out.put("mtime", a == null ? 0L : a.lastModifiedTime().toMillis());
+        String text = a != null && !a.isDirectory() ? read(p) : null;
+        out.put("text", text == null ? null : Parse.chomp(text));
+        if ("json".equals(parse)) {
+            out.put("json", text == null ? null : Parse.json(text, secret));
+        }
+        return out;
+    }
+
+    private static String read(Path p) {
+        try (InputStream in = Files.newInputStream(p)) {
+            byte[] bytes = in.readNBytes(LIMIT);
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
+                    .onUnmappableCharacter(CodingErrorAction.REPLACE).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (IOException e) {
+            throw new RunbookException("cannot read " + p + ": " + e.getMessage());
+        }
+    }
+}

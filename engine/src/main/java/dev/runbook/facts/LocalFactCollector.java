@@ -1,0 +1,70 @@
+package dev.runbook.facts;
+
+import dev.runbook.diag.RunbookException;
+import dev.runbook.exec.FactCollector;
+import dev.runbook.model.Fact;
+import dev.runbook.model.FactSource;
+import dev.runbook.model.Runbook;
+import dev.runbook.model.Target;
+import java.time.Duration;
+
+/**
+ * Collects the facts of a runbook on this machine: {@code http}, {@code shell}, {@code file} and {@code logs} (from a
+ * file or a command). Each has a timeout (the fact's {@code timeout}, or {@code http.timeout}; 10 s by default).
+ * A fact that cannot be collected fails with {@code fact 'NAME' cannot be collected: REASON}, secrets masked, so that
+ * a guard or check over it fails closed and says why. Facts on SSH or Docker targets, {@code sql}, {@code redis} and
+ * {@code websocket} facts and Docker logs are not collected by this version: they fail so, saying it.
+ */
+public final class LocalFactCollector implements FactCollector {
+
+    /** How long collecting a fact may take when it says nothing. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
+    private final Runbook runbook;
+    private final FactRoots roots;
+    private final HttpFact http = new HttpFact();
+
+    public LocalFactCollector(Runbook runbook, FactRoots roots) {
+        this.runbook = runbook;
+        this.roots = roots;
+    }
+
+    /** The roots the templates of fact specs see. */
+    public FactRoots roots() {
+        return roots;
+    }
+
+    @Override
+    public Object collect(Fact fact) {
+        try {
+            return collectHere(fact);
+        } catch (RunbookException e) {
+            throw new RunbookException("fact '" + fact.name() + "' cannot be collected: " + roots.mask(e.getMessage()));
+        }
+    }
+
+    private Object collectHere(Fact fact) {
+        Target t = runbook.targets().get(fact.on());
+        if (t != null && !(t instanceof Target.Local)) {
+            throw new RunbookException("it is collected on target '" + fact.on() + "' (" + t.kind() + "): this version"
+                    + " collects facts on local targets only");
+        }
+        Duration timeout = roots.duration(fact.timeout(), DEFAULT_TIMEOUT);
+        FactSource s = fact.source();
+        if (s instanceof FactSource.Http h) {
+            return http.collect(h, roots.duration(h.timeout(), timeout), roots);
+        }
+        if (s instanceof FactSource.Shell sh) {
+            return Parse.value(ShellFact.run(roots.render(sh.command(), true), roots.show(sh.command(), true), timeout,
+                    roots.masker()),
+                    fact.parse(), fact.secret());
+        }
+        if (s instanceof FactSource.File f) {
+            return FileFact.collect(roots.render(f.path(), false), fact.parse(), fact.secret());
+        }
+        if (s instanceof FactSource.Logs l) {
+            return LogsFact.collect(l, roots, timeout);
+        }
+        throw new RunbookException(s.kind() + " facts are not collected by this version yet");
+    }
+}
