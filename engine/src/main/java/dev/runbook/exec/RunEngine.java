@@ -173,8 +173,19 @@ public final class RunEngine {
     }
 
     private boolean preconditionsHold(RunContext ctx, Scope scope) {
+        return allHold(ctx, scope, runbook.preconditions(), EventType.PRECONDITION);
+    }
+
+    private RunStatus verdict(RunContext ctx, Scope scope) {
+        return allHold(ctx, scope, runbook.success(), EventType.SUCCESS)
+                ? finish(ctx, RunStatus.SUCCEEDED, "every step ran and every success check holds")
+                : finish(ctx, RunStatus.CHECKS_FAILED, "every step ran, but a success check does not hold");
+    }
+
+    /** Evaluates checks (one that cannot be evaluated does not hold), journaling each; true when all hold. */
+    private boolean allHold(RunContext ctx, Scope scope, List<Check> checks, String eventType) {
         boolean all = true;
-        for (Check c : runbook.preconditions()) {
+        for (Check c : checks) {
             Map<String, Object> roots = ctx.roots(scope, null, null);
             String detail = null;
             boolean holds;
@@ -184,30 +195,11 @@ public final class RunEngine {
                 holds = false;
                 detail = e.getMessage();
             }
-            ctx.events.emit(EventType.PRECONDITION, null, "name", c.label(), "holds", holds, "detail", detail,
+            ctx.events.emit(eventType, null, "name", c.label(), "holds", holds, "detail", detail,
                     "message", holds ? null : c.message(), "values", holds ? null : ctx.values(c.that(), roots));
             all &= holds;
         }
         return all;
-    }
-
-    private RunStatus verdict(RunContext ctx, Scope scope) {
-        boolean all = true;
-        for (Check c : runbook.success()) {
-            Map<String, Object> roots = ctx.roots(scope, null, null);
-            String detail = null;
-            boolean holds;
-            try {
-                holds = ctx.test(c.that(), roots);
-            } catch (RuntimeException e) {
-                holds = false;
-                detail = e.getMessage();
-            }
-            ctx.events.emit(EventType.SUCCESS, null, "name", c.label(), "holds", holds, "detail", detail);
-            all &= holds;
-        }
-        return all ? finish(ctx, RunStatus.SUCCEEDED, "every step ran and every success check holds")
-                : finish(ctx, RunStatus.CHECKS_FAILED, "every step ran, but a success check does not hold");
     }
 
     private RunStatus finish(RunContext ctx, RunStatus status, String message) {
