@@ -31,10 +31,25 @@ ensure_jar() {
   [ -f "$JAR" ] || die "no $JAR after the build"
 }
 
-# warm_cds COMMAND...: a fresh class-data-sharing archive, made by the launcher from one run
-# of `./runbook COMMAND...` (the archive holds the classes that run loaded).
+# java_home_of JAVA: the JDK directory of a java command (resolving symlinks), or nothing.
+java_home_of() {
+  local j
+  j=$(readlink -f "$1" 2>/dev/null) || return 0
+  printf '%s\n' "${j%/bin/java}"
+}
+
+# warm_cds COMMAND...: fresh class-data archives (the JDK 25+ AOT cache runbook.aot and the
+# JDK 17-24 CDS archive runbook.jsa), each made by the launcher from one run of
+# `./runbook COMMAND...` (an archive holds the classes that its run loaded). With
+# JAVA_HOME unset, the launcher may pick another JDK than `java` on PATH: when PATH_JAVA_HOME
+# is set, an archive is made for that JDK as well.
 warm_cds() {
-  rm -f "$JSA" "$JSA.jdk"
+  rm -f "${JAR%.jar}.aot" "${JAR%.jar}.aot.jdk" "$JSA" "$JSA.jdk"
   "$BENCH_ROOT/runbook" "$@" >/dev/null || die "./runbook $* failed"
-  [ -f "$JSA" ] || say "warning: no CDS archive was made; the CDS figures are without one"
+  if [ -n "${PATH_JAVA_HOME:-}" ]; then
+    JAVA_HOME=$PATH_JAVA_HOME "$BENCH_ROOT/runbook" "$@" >/dev/null ||
+      die "JAVA_HOME=$PATH_JAVA_HOME ./runbook $* failed"
+  fi
+  [ -f "${JAR%.jar}.aot" ] || [ -f "$JSA" ] ||
+    say "warning: no class-data archive was made; the launcher's figures are without one"
 }
