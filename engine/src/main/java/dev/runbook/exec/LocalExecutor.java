@@ -15,10 +15,33 @@ public final class LocalExecutor implements Executor {
     private static final String SETPRIV = "/usr/bin/setpriv";
     private static final boolean DIES_WITH_RUNNER = java.nio.file.Files.isExecutable(java.nio.file.Path.of(SETPRIV));
 
-    /** The command line that runs {@code command}. */
+    /** Words a command may hold and still need no shell: no quoting, expansion, redirection or control. */
+    private static final java.util.regex.Pattern SIMPLE = java.util.regex.Pattern.compile("[A-Za-z0-9_./:,+@-]+([ \t]+[A-Za-z0-9_./:,+@-]+)*");
+    /** Shell builtins and keywords with no program of the same name to run instead. */
+    private static final java.util.Set<String> SHELL_ONLY = java.util.Set.of("cd", "exit", "export", "set", "unset",
+            "shift", "source", ".", "eval", "exec", "read", "wait", "trap", "ulimit", "umask", "alias", "unalias",
+            "return", "break", "continue", "times", "type", "hash", "command", "getopts", "local", "readonly", "if",
+            "then", "else", "elif", "fi", "for", "while", "until", "do", "done", "case", "esac", "function", "time");
+
+    /**
+     * The command line that runs {@code command}. One with no shell syntax at all (plain words, as {@code /bin/true}
+     * or {@code systemctl restart app}) runs directly, as the shell would run it, one program start fewer; and the
+     * command itself, not a shell around it, then dies with the runner.
+     */
     static java.util.List<String> argv(String command) {
-        return DIES_WITH_RUNNER ? java.util.List.of(SETPRIV, "--pdeathsig", "KILL", "--", "/bin/sh", "-c", command)
-                : java.util.List.of("/bin/sh", "-c", command);
+        String trimmed = command.strip();
+        java.util.List<String> run;
+        if (SIMPLE.matcher(trimmed).matches() && !SHELL_ONLY.contains(trimmed.split("[ \t]+")[0])) {
+            run = java.util.List.of(trimmed.split("[ \t]+"));
+        } else {
+            run = java.util.List.of("/bin/sh", "-c", command);
+        }
+        if (!DIES_WITH_RUNNER) {
+            return run;
+        }
+        java.util.List<String> argv = new java.util.ArrayList<>(java.util.List.of(SETPRIV, "--pdeathsig", "KILL", "--"));
+        argv.addAll(run);
+        return argv;
     }
 
     @Override
@@ -29,7 +52,7 @@ public final class LocalExecutor implements Executor {
             p = new ProcessBuilder(argv(command)).redirectInput(ProcessBuilder.Redirect.from(
                     new java.io.File("/dev/null"))).start();
         } catch (IOException e) {
-            return new CommandResult(127, "", "cannot start /bin/sh: " + e.getMessage(), false, Duration.ZERO);
+            return new CommandResult(127, "", "cannot start the command: " + e.getMessage(), false, Duration.ZERO);
         }
         OutputCapture out = new OutputCapture(p.getInputStream(), false, output);
         OutputCapture err = new OutputCapture(p.getErrorStream(), true, output);
