@@ -77,6 +77,18 @@ public final class Runbooks {
     }
 
     /**
+     * The dry-run plan of a runbook evaluated against recorded fact values ({@code runbook facts --save}) instead of
+     * live ones: no fact is collected, nothing is contacted; a check reading a fact missing from the snapshot is not
+     * evaluated.
+     */
+    public static Plan plan(Runbook runbook, ParamBinder.Inputs inputs, Map<String, Object> snapshot, String from) {
+        BoundParams params = ParamBinder.bindForPlan(runbook.params(), inputs);
+        return Planner.fromSnapshot(runbook, params, inputs.env(),
+                List.of("facts are read from the snapshot " + from + ", not collected: checks that read them are"
+                        + " evaluated against the recorded values"), snapshot);
+    }
+
+    /**
      * Starts the YAML reader and the expression engine on a background thread, so that their start-up costs
      * overlap the command line's. Harmless to call more than once; changes nothing.
      */

@@ -30,6 +30,11 @@ final class PlanCommand implements Callable<Integer> {
     @Option(names = "--offline", description = "Collect no facts.")
     boolean offline;
 
+    @Option(names = "--facts-from", paramLabel = "SNAPSHOT.json",
+            description = "Evaluate checks against the fact values recorded by 'runbook facts --save' instead of"
+                    + " collecting them.")
+    Path factsFrom;
+
     @Option(names = "--format", defaultValue = "text", description = "text, json or markdown.")
     String format;
 
@@ -38,6 +43,15 @@ final class PlanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (factsFrom != null) {
+            if (offline) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "--facts-from and --offline cannot be used together");
+            }
+            var snapshot = FactsCommand.readSnapshot(factsFrom);
+            return print(spec, Runbooks.plan(Runbooks.require(file), inputs.toInputs(), snapshot,
+                    factsFrom.toString()), format);
+        }
         return print(spec, Runbooks.plan(Runbooks.require(file), inputs.toInputs(), offline), format);
     }
 

@@ -22,7 +22,7 @@ public final class RunbookCommand implements Runnable {
 
     /** The subcommands' names, in the order help lists them. */
     static final List<String> SUBCOMMANDS = List.of("validate", "plan", "exec", "resume", "rollback", "runs", "show",
-            "verify", "schema", "generate-completion");
+            "verify", "facts", "schema", "generate-completion");
 
     /** A new instance of the subcommand {@code name}, one of {@link #SUBCOMMANDS}. */
     private static Object subcommand(String name) {
@@ -45,6 +45,8 @@ public final class RunbookCommand implements Runnable {
                 return new ShowCommand();
             case "verify":
                 return new VerifyCommand();
+            case "facts":
+                return new FactsCommand();
             case "schema":
                 return new SchemaCommand();
             case "generate-completion":

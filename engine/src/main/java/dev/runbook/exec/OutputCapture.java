@@ -6,8 +6,17 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 
-/** Reads one output stream of a process on its own thread, passing lines on and keeping the last part. */
-final class OutputCapture extends Thread {
+/**
+ * Reads one output stream of a process on a thread of a shared pool (a step does not pay for starting threads),
+ * passing lines on and keeping the last part.
+ */
+final class OutputCapture implements Runnable {
+
+    private static final java.util.concurrent.ExecutorService READERS = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "output-reader");
+        t.setDaemon(true);
+        return t;
+    });
 
     /** How much of a command's output a result keeps (the tail). */
     static final int LIMIT = 64 * 1024;
@@ -16,10 +25,9 @@ final class OutputCapture extends Thread {
     private final boolean stderr;
     private final Executor.OutputListener listener;
     private final StringBuilder kept = new StringBuilder();
+    private java.util.concurrent.Future<?> done;
 
     OutputCapture(InputStream in, boolean stderr, Executor.OutputListener listener) {
-        super(stderr ? "stderr" : "stdout");
-        setDaemon(true);
         this.in = in;
         this.stderr = stderr;
         this.listener = listener;
@@ -40,6 +48,20 @@ final class OutputCapture extends Thread {
             }
         } catch (IOException e) {
             // the process was killed: what was read is kept
+        }
+    }
+
+    /** Starts reading. */
+    void start() {
+        done = READERS.submit(this);
+    }
+
+    /** Waits up to {@code ms} for the stream's end. */
+    void join(long ms) throws InterruptedException {
+        try {
+            done.get(ms, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // what was read is kept
         }
     }
 

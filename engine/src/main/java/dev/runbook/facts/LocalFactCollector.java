@@ -9,11 +9,11 @@ import dev.runbook.model.Target;
 import java.time.Duration;
 
 /**
- * Collects the facts of a runbook on this machine: {@code http}, {@code shell}, {@code file} and {@code logs} (from a
- * file or a command). Each has a timeout (the fact's {@code timeout}, or {@code http.timeout}; 10 s by default).
+ * Collects the facts of a runbook from this machine: {@code http}, {@code shell}, {@code file}, {@code logs} (from a
+ * file or a command), {@code sql} (PostgreSQL), {@code redis} and {@code websocket}. Each has a timeout (the fact's {@code timeout}, or {@code http.timeout}; 10 s by default).
  * A fact that cannot be collected fails with {@code fact 'NAME' cannot be collected: REASON}, secrets masked, so that
- * a guard or check over it fails closed and says why. Facts on SSH or Docker targets, {@code sql}, {@code redis} and
- * {@code websocket} facts and Docker logs are not collected by this version: they fail so, saying it.
+ * a guard or check over it fails closed and says why. Facts on SSH or Docker targets and Docker logs are not collected
+ * by this version: they fail so, saying it.
  */
 public final class LocalFactCollector implements FactCollector {
 
@@ -23,6 +23,7 @@ public final class LocalFactCollector implements FactCollector {
     private final Runbook runbook;
     private final FactRoots roots;
     private final HttpFact http = new HttpFact();
+    private final WebSocketFact websocket = new WebSocketFact();
 
     public LocalFactCollector(Runbook runbook, FactRoots roots) {
         this.runbook = runbook;
@@ -61,6 +62,15 @@ public final class LocalFactCollector implements FactCollector {
         }
         if (s instanceof FactSource.File f) {
             return FileFact.collect(roots.render(f.path(), false), fact.parse(), fact.secret());
+        }
+        if (s instanceof FactSource.WebSocket w) {
+            return websocket.collect(w, roots.duration(w.timeout(), timeout), roots);
+        }
+        if (s instanceof FactSource.Sql q) {
+            return SqlFact.collect(q, timeout, roots);
+        }
+        if (s instanceof FactSource.Redis r) {
+            return RedisFact.collect(r, timeout, roots);
         }
         if (s instanceof FactSource.Logs l) {
             return LogsFact.collect(l, roots, timeout);

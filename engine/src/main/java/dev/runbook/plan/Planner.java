@@ -47,10 +47,18 @@ public final class Planner {
     private final List<Plan.Step> out = new ArrayList<>();
     /** The facts, collected when a check reads them; null offline. */
     private final dev.runbook.facts.CollectedFacts facts;
+    /** The recorded values of facts the plan evaluates against, by name; null when facts are collected live. */
+    private final Map<String, Object> snapshot;
 
     private Planner(Runbook runbook, BoundParams params, Map<String, String> environment,
                     dev.runbook.exec.FactCollector collector) {
+        this(runbook, params, environment, collector, null);
+    }
+
+    private Planner(Runbook runbook, BoundParams params, Map<String, String> environment,
+                    dev.runbook.exec.FactCollector collector, Map<String, Object> snapshot) {
         this.runbook = runbook;
+        this.snapshot = snapshot;
         this.facts = collector == null ? null : new dev.runbook.facts.CollectedFacts(runbook.facts(), collector);
         this.params = params;
         this.masker = params.masker();
@@ -75,6 +83,22 @@ public final class Planner {
     public static Plan online(Runbook runbook, BoundParams params, Map<String, String> environment, List<String> notes,
                               dev.runbook.exec.FactCollector collector) {
         return new Planner(runbook, params, environment, collector).plan(notes);
+    }
+
+    /**
+     * The plan with facts read from {@code snapshot} (recorded values by fact name, as {@code runbook facts --save}
+     * writes them) instead of collected: nothing is contacted. A check reading a fact missing from the snapshot is
+     * not evaluated.
+     */
+    public static Plan fromSnapshot(Runbook runbook, BoundParams params, Map<String, String> environment,
+                                    List<String> notes, Map<String, Object> snapshot) {
+        dev.runbook.exec.FactCollector fromSnapshot = fact -> {
+            if (!snapshot.containsKey(fact.name())) {
+                throw new dev.runbook.diag.RunbookException("fact '" + fact.name() + "' is not in the snapshot");
+            }
+            return snapshot.get(fact.name());
+        };
+        return new Planner(runbook, params, environment, fromSnapshot, snapshot).plan(notes);
     }
 
     private Plan plan(List<String> notes) {
@@ -155,6 +179,15 @@ public final class Planner {
             String why = facts ? "reads " + String.join(", ", waits) + ": facts are not collected (offline)"
                     : "decided during the run: reads " + String.join(", ", waits);
             return new Plan.Check(null, src, "not evaluated", why);
+        }
+        if (snapshot != null) {
+            List<String> missing = c.references().stream()
+                    .filter(r -> r.get(0).equals("facts") && r.size() > 1 && !snapshot.containsKey(r.get(1)))
+                    .map(r -> "facts." + r.get(1)).distinct().toList();
+            if (!missing.isEmpty()) {
+                return new Plan.Check(null, src, "not evaluated", "reads " + String.join(", ", missing)
+                        + ": not in the snapshot");
+            }
         }
         Map<String, Object> roots = roots(s);
         if (facts != null) {

@@ -325,23 +325,14 @@ class FactCollectorsTest {
                 + " Docker logs come with the Docker targets");
     }
 
-    // ---- what this version does not collect
+    // ---- what this version does not collect (sql and redis: SqlRedisFactsTest; websocket: WebSocketFactTest)
 
     @Test
-    void sqlRedisWebsocketAndFactsOnRemoteTargetsFailSayingSo() {
+    void factsOnRemoteTargetsFailSayingSo() {
         var c = collector("", """
-                db:     { sql: { url: "postgres://x@127.0.0.1/db", query: "select 1" } }
-                dead:   { redis: { url: "redis://127.0.0.1:6379/0", command: [ZCARD, dead] } }
-                cable:  { websocket: { url: "ws://127.0.0.1:1/cable", expect: welcome } }
                 remote: { on: app, shell: "uptime" }
                 """);
 
-        assertThatThrownBy(() -> collect(c, "db")).hasMessage("fact 'db' cannot be collected: sql facts are not"
-                + " collected by this version yet");
-        assertThatThrownBy(() -> collect(c, "dead")).hasMessage("fact 'dead' cannot be collected: redis facts are not"
-                + " collected by this version yet");
-        assertThatThrownBy(() -> collect(c, "cable")).hasMessage("fact 'cable' cannot be collected: websocket facts"
-                + " are not collected by this version yet");
         assertThatThrownBy(() -> collect(c, "remote")).hasMessage("fact 'remote' cannot be collected: it is collected"
                 + " on target 'app' (ssh): this version collects facts on local targets only");
     }
