@@ -224,6 +224,50 @@ class FactsCliTest {
     }
 
     @Test
+    void aServiceThatTurnsSlowDuringAMonitorWindowIsRolledBackByItself() throws Exception {
+        Path f = runbook(tmp, "monitor.yml", HEAD + """
+                  home: { http: { url: "http://127.0.0.1:${params.port}/slow", timeout: 3s } }
+                rollback_on:
+                  - name: performance degradation
+                    when: "facts.home.elapsed > 400"
+                    armed_after: deploy
+                    message: page load over budget
+                steps:
+                  - id: deploy
+                    run: "mkdir -p ${params.workdir} && echo deployed > ${params.workdir}/state"
+                    rollback:
+                      - run: "echo rolled_back > ${params.workdir}/state"
+                  - id: watch
+                    monitor: { for: 5s, every: 200ms, failure_limit: 3, checks: [ { that: "facts.home.ok" } ] }
+                  - id: after
+                    run: "echo after >> ${params.workdir}/state"
+                """);
+        Thread slowDown = new Thread(() -> {
+            try {
+                Thread.sleep(1000);
+                server.delayMs.set(600);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        slowDown.start();
+
+        Result r = exec(f);
+        slowDown.join();
+
+        assertThat(r.code()).as(r.console()).isEqualTo(ExitCodes.FAILED);
+        assertThat(r.console()).contains("rollback trigger fired: performance degradation", "page load over budget",
+                "verdict: ROLLED BACK");
+        assertThat(lines(work().resolve("state"))).containsExactly("rolled_back");
+        List<JsonNode> events = journal(state(), onlyRun(state()));
+        assertThat(ofType(events, "monitor.tick").size()).as("quiet ticks came first").isGreaterThan(1);
+        JsonNode fired = only(events, "trigger.fired");
+        assertThat(fired.path("step").asString()).isEqualTo("watch");
+        assertThat(fired.path("values").path("facts.home.elapsed").asLong()).isBetween(400L, 3000L);
+        assertThat(story(events)).doesNotContain("step.started after");
+    }
+
+    @Test
     void thePlanCollectsFactsAndShowsTheEvaluatedChecksWithTheirValues() throws IOException {
         Path f = runbook(tmp, "plan.yml", HEAD + """
                   down:  { http: { url: "http://127.0.0.1:${params.port}/down" } }
