@@ -37,7 +37,9 @@ final class MonitorWindow {
     String watch() throws InterruptedException, StopRun, Failed {
         Duration length = runner.duration(step.duration(), scope, Duration.ofMinutes(1));
         Duration every = runner.duration(step.every(), scope, Duration.ofMinutes(1));
-        long end = System.nanoTime() + length.toNanos();
+        // a window a resumed run left open ends when it was planned to, not a whole window later
+        long begun = ctx.openWindows.getOrDefault(step.id(), System.currentTimeMillis());
+        long end = System.nanoTime() + length.toNanos() - Math.max(0, System.currentTimeMillis() - begun) * 1_000_000;
         int tick = 0;
         int failedInARow = 0;
         while (true) {

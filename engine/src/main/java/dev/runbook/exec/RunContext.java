@@ -27,6 +27,8 @@ final class RunContext {
     final FactCollector facts;
     final Approvals approvals;
     final Map<String, StepResult> results = new LinkedHashMap<>();
+    /** When the monitor windows a resumed run left open began, by step id (epoch ms). */
+    final Map<String, Long> openWindows = new HashMap<>();
     final Map<String, Object> env;
     volatile boolean interrupted;
 

@@ -96,6 +96,7 @@ public final class RunEngine {
                     options.approvals(), env);
             if (history != null) {
                 ctx.results.putAll(history.results());
+                history.openWindows().forEach((id, t) -> ctx.openWindows.put(id, t.toEpochMilli()));
             }
             Thread runner = Thread.currentThread();
             try (Signals signals = Signals.install(() -> {

@@ -74,6 +74,20 @@ public record RunHistory(Event started, Map<String, StepResult> results, Map<Str
         return finished == null ? "stopped (no run.finished: killed or still running)" : finished.text("status");
     }
 
+    /**
+     * When each monitor window that had not finished began (its first tick), by step id: a resumed run continues
+     * the window to its planned end instead of starting it again.
+     */
+    public Map<String, Instant> openWindows() {
+        Map<String, Instant> out = new LinkedHashMap<>();
+        for (Event e : events) {
+            if (e.type().equals("monitor.tick") && !results.containsKey(e.step())) {
+                out.putIfAbsent(e.step(), e.time());
+            }
+        }
+        return out;
+    }
+
     /** Whether the run finished for good (nothing to resume). */
     public boolean isFinal() {
         return finished != null && FINAL.contains(finished.text("status"));
