@@ -47,6 +47,7 @@ final class MonitorWindow {
             Map<String, Object> results = new LinkedHashMap<>();
             String failure = null;
             Map<String, Object> roots = ctx.roots(scope, step.common().on(), null);
+            ctx.prefetch(roots, step.checks().stream().map(Check::that).toList());
             for (Check c : step.checks()) {
                 String outcome;
                 try {
@@ -61,7 +62,7 @@ final class MonitorWindow {
             }
             failedInARow = failure == null ? 0 : failedInARow + 1;
             ctx.events.emit("monitor.tick", step.id(), "tick", tick, "checks", results, "failed_in_a_row", failedInARow);
-            triggers.check(step.id());
+            triggers.check(step.id(), roots);
             if (failedInARow >= step.failureLimit()) {
                 throw new Failed(failedInARow + " failed tick" + (failedInARow == 1 ? "" : "s") + " in a row, the last: "
                         + failure);

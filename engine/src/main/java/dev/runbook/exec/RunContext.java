@@ -76,7 +76,23 @@ final class RunContext {
     }
 
     boolean test(Expr e, Map<String, Object> roots) {
+        prefetch(roots, List.of(e));
         return Expressions.compile(e).test(roots);
+    }
+
+    /** Collects, in parallel, every fact the expressions read that is not collected yet at this point. */
+    void prefetch(Map<String, Object> roots, List<Expr> exprs) {
+        if (roots.get("facts") instanceof LazyFacts facts) {
+            List<String> names = new java.util.ArrayList<>();
+            for (Expr e : exprs) {
+                for (List<String> ref : Expressions.compile(e).references()) {
+                    if (ref.size() > 1 && ref.get(0).equals("facts")) {
+                        names.add(ref.get(1));
+                    }
+                }
+            }
+            facts.prefetch(names);
+        }
     }
 
     /** The text as it runs (secrets included). */

@@ -3,6 +3,7 @@ package dev.runbook.exec;
 import dev.runbook.journal.EventType;
 import dev.runbook.model.Trigger;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,12 +22,19 @@ final class TriggerWatch {
 
     /** Checks the armed triggers; stops the run when one fires, recording it with the values that made it fire. */
     void check(String after) throws StopRun {
+        check(after, ctx.roots(scope, null, null));
+    }
+
+    /**
+     * As {@link #check(String)}, reading facts through {@code roots}: the roots of the evaluation point (a monitor
+     * tick's), so that a fact is collected once for its checks and triggers together.
+     */
+    void check(String after, Map<String, Object> roots) throws StopRun {
         Map<String, Object> decisions = new LinkedHashMap<>();
-        for (Trigger t : ctx.runbook.rollbackOn()) {
-            if (t.armedAfter() != null && !ctx.results.containsKey(t.armedAfter())) {
-                continue;
-            }
-            Map<String, Object> roots = ctx.roots(scope, null, null);
+        List<Trigger> armed = ctx.runbook.rollbackOn().stream()
+                .filter(t -> t.armedAfter() == null || ctx.results.containsKey(t.armedAfter())).toList();
+        ctx.prefetch(roots, armed.stream().map(Trigger::when).toList());
+        for (Trigger t : armed) {
             boolean fired;
             try {
                 fired = ctx.test(t.when(), roots);

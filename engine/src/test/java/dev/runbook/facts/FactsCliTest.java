@@ -224,6 +224,55 @@ class FactsCliTest {
     }
 
     @Test
+    void severalFactsReadAtOnePointAreCollectedInParallelAndOnceEach() {
+        server.delayMs.set(400);
+        Path f = runbook(tmp, "parallel.yml", HEAD + """
+                  a: { http: { url: "http://127.0.0.1:${params.port}/slow/a" } }
+                  b: { http: { url: "http://127.0.0.1:${params.port}/slow/b" } }
+                  c: { http: { url: "http://127.0.0.1:${params.port}/slow/c" } }
+                preconditions:
+                  - that: "facts.a.ok && facts.b.ok && facts.c.ok && facts.a.status == 200"
+                steps:
+                  - id: change
+                    run: "mkdir -p ${params.workdir}"
+                """);
+
+        Result r = exec(f);
+
+        assertThat(r.code()).as(r.console()).isEqualTo(ExitCodes.OK);
+        assertThat(server.maxInFlight.get()).as("requests served at the same time").isGreaterThanOrEqualTo(2);
+        assertThat(server.requests).filteredOn(q -> q.startsWith("GET /slow/")).hasSize(3);
+    }
+
+    @Test
+    void aMonitorTickCollectsAFactOnceForItsChecksAndItsTriggers() {
+        Path f = runbook(tmp, "once.yml", HEAD + """
+                  home: { http: { url: "http://127.0.0.1:${params.port}/slow/home" } }
+                rollback_on:
+                  - name: slow pages
+                    when: "facts.home.elapsed > 10000"
+                    armed_after: deploy
+                steps:
+                  - id: deploy
+                    run: "mkdir -p ${params.workdir}"
+                  - id: watch
+                    monitor: { for: 1s, every: 100ms, checks: [ { that: "facts.home.ok" } ] }
+                """);
+
+        Result r = exec(f);
+
+        assertThat(r.code()).as(r.console()).isEqualTo(ExitCodes.OK);
+        List<JsonNode> events = journal(state(), onlyRun(state()));
+        long ticks = ofType(events, "monitor.tick").size();
+        long evaluationPoints = ofType(events, "triggers.checked").size(); // each tick, and after each step
+        assertThat(ticks).isGreaterThan(3);
+        assertThat(evaluationPoints).isEqualTo(ticks + 2);
+        assertThat(server.requests).filteredOn(q -> q.equals("GET /slow/home"))
+                .as("one request an evaluation point: a tick's checks and triggers share it")
+                .hasSize((int) evaluationPoints);
+    }
+
+    @Test
     void aServiceThatTurnsSlowDuringAMonitorWindowIsRolledBackByItself() throws Exception {
         Path f = runbook(tmp, "monitor.yml", HEAD + """
                   home: { http: { url: "http://127.0.0.1:${params.port}/slow", timeout: 3s } }

@@ -28,6 +28,9 @@ final class TestServer implements AutoCloseable {
 
     final HttpServer server;
     final AtomicLong delayMs = new AtomicLong();
+    /** Requests to /slow being served right now, and the most there ever were at once. */
+    final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    final java.util.concurrent.atomic.AtomicInteger maxInFlight = new java.util.concurrent.atomic.AtomicInteger();
     final List<String> requests = new CopyOnWriteArrayList<>();
     private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "test-server");
@@ -55,10 +58,13 @@ final class TestServer implements AutoCloseable {
             answer(x, 200, "text/plain", "delay " + delayMs.get(), Map.of());
         });
         server.createContext("/slow", x -> {
+            maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
             try {
                 Thread.sleep(delayMs.get());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            } finally {
+                inFlight.decrementAndGet();
             }
             answer(x, 200, "application/json", "{\"status\": \"ok\"}", Map.of());
         });
