@@ -1,19 +1,12 @@
 package dev.runbook.exec;
 
-import dev.runbook.expr.Expressions;
-import dev.runbook.expr.RenderOptions;
 import dev.runbook.journal.EventType;
-import dev.runbook.model.Param;
-import dev.runbook.model.ParamType;
-import dev.runbook.model.ParamValues;
 import dev.runbook.model.Step;
-import dev.runbook.model.Text;
+import dev.runbook.vars.FragmentParams;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Goes through the steps in order: skips those a resumed run completed, evaluates guards (a guard that cannot be
@@ -129,35 +122,10 @@ final class StepWalk {
                 r.attempts(), r.error());
     }
 
-    /**
-     * The scope of an included fragment: its params bound from {@code with} (rendered in the including scope) or
-     * their defaults; a param bound from a secret is secret too.
-     */
+    /** The scope of an included fragment: its params bound from {@code with} in the including scope. */
     Scope fragmentScope(Step.Include inc, Scope outer) {
-        Map<String, Object> values = new LinkedHashMap<>();
-        Set<List<String>> secrets = new HashSet<>();
-        outer.options().secrets().stream().filter(x -> !x.get(0).equals("params")).forEach(secrets::add);
         Map<String, Object> roots = ctx.roots(outer, null, null);
-        for (Param p : inc.fragment().params().values()) {
-            Text bound = inc.with().get(p.name());
-            Object raw = bound == null ? p.defaultValue() : ctx.render(bound, outer, roots, false);
-            if (p.secret() || (bound != null && readsSecret(bound, outer))) {
-                secrets.add(List.of("params", p.name()));
-            }
-            if (raw != null) {
-                ParamValues.Result r = ParamValues.coerce(p.type(), raw);
-                values.put(p.name(), r.ok() ? r.value() : raw);
-            }
-        }
-        Set<String> commands = new HashSet<>();
-        inc.fragment().params().values().stream().filter(p -> p.type() == ParamType.COMMAND)
-                .forEach(p -> commands.add(p.name()));
-        return new Scope(values, new RenderOptions(false, commands, secrets, true));
-    }
-
-    private static boolean readsSecret(Text t, Scope s) {
-        return Expressions.template(t).expressions().stream().flatMap(e -> e.references().stream())
-                .anyMatch(r -> s.options().secrets().stream()
-                        .anyMatch(x -> r.size() >= x.size() && r.subList(0, x.size()).equals(x)));
+        FragmentParams f = FragmentParams.bind(inc, outer.options(), t -> ctx.render(t, outer, roots, false));
+        return new Scope(f.values(), f.options());
     }
 }

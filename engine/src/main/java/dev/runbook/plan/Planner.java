@@ -10,7 +10,6 @@ import dev.runbook.model.DurationSpec;
 import dev.runbook.model.Expr;
 import dev.runbook.model.Fact;
 import dev.runbook.model.Param;
-import dev.runbook.model.ParamValues;
 import dev.runbook.model.Runbook;
 import dev.runbook.model.Step;
 import dev.runbook.model.Target;
@@ -18,6 +17,7 @@ import dev.runbook.model.Text;
 import dev.runbook.model.Trigger;
 import dev.runbook.secret.Masker;
 import dev.runbook.vars.BoundParams;
+import dev.runbook.vars.FragmentParams;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -250,43 +250,15 @@ public final class Planner {
         }
     }
 
-    /**
-     * The scope of an included fragment: its params bound from {@code with} (rendered in the including scope) or
-     * their defaults. A fragment param is secret when it is declared so or bound from a secret.
-     */
+    /** The scope of an included fragment; a secret bound into it is masked like the runbook's own. */
     private PlanScope fragmentScope(Step.Include inc, PlanScope s) {
-        Map<String, Object> values = new LinkedHashMap<>();
-        Set<List<String>> secrets = new java.util.HashSet<>();
-        s.options().secrets().stream().filter(x -> !x.get(0).equals("params")).forEach(secrets::add);
-        for (Param p : inc.fragment().params().values()) {
-            Text bound = inc.with().get(p.name());
-            boolean secret = p.secret() || (bound != null && readsSecret(bound, s));
-            if (secret) {
-                secrets.add(List.of("params", p.name()));
+        FragmentParams f = FragmentParams.bind(inc, s.options(), t -> readsMissing(t, s) ? null : renderRaw(t, s));
+        f.values().forEach((name, v) -> {
+            if (f.secret(name)) {
+                masker = masker.with(dev.runbook.expr.Values.text(v));
             }
-            Object raw = p.defaultValue();
-            if (bound != null) {
-                raw = secret && readsMissing(bound, s) ? null : renderRaw(bound, s);
-            }
-            if (raw != null) {
-                ParamValues.Result r = ParamValues.coerce(p.type(), raw);
-                values.put(p.name(), r.ok() ? r.value() : raw);
-                if (secret) {
-                    masker = masker.with(dev.runbook.expr.Values.text(values.get(p.name())));
-                }
-            }
-        }
-        RenderOptions o = s.options();
-        Set<String> commands = inc.fragment().params().values().stream()
-                .filter(p -> p.type() == dev.runbook.model.ParamType.COMMAND).map(Param::name)
-                .collect(java.util.stream.Collectors.toSet());
-        return new PlanScope(values, null, new RenderOptions(o.shell(), commands, secrets, o.maskSecrets()));
-    }
-
-    private static boolean readsSecret(Text t, PlanScope s) {
-        return Expressions.template(t).expressions().stream().flatMap(e -> e.references().stream())
-                .anyMatch(r -> s.options().secrets().stream()
-                        .anyMatch(x -> r.size() >= x.size() && r.subList(0, x.size()).equals(x)));
+        });
+        return new PlanScope(f.values(), null, f.options());
     }
 
     private static boolean readsMissing(Text t, PlanScope s) {
