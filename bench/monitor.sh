@@ -38,6 +38,9 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/runbook-monitor-bench.XXXXXX")
 srv=""
 cleanup() { [ -z "$srv" ] || kill "$srv" 2>/dev/null || true; rm -rf "$tmp"; }
 trap cleanup EXIT
+if [ -z "${RUNBOOK_JAR:-}" ]; then
+  "$BENCH_ROOT/runbook" --version >/dev/null   # the launcher rebuilds the jar when the sources are newer
+fi
 cp "$JAR" "$tmp/runbook.jar"
 mkdir -p "$tmp/www" "$BENCH_OUT"
 for i in 1 2 3 4 5; do printf '{"status":"ok","n":%s}\n' "$i" > "$tmp/www/h$i.json"; done
