@@ -14,8 +14,9 @@ import java.util.Map;
 
 /**
  * A file on this machine: {@code exists}, {@code size} (bytes), {@code mtime} (epoch ms), {@code text} (its first
- * MiB as UTF-8, trailing line ends removed; null for a directory) and, with {@code parse: json}, {@code json}. A file
- * that does not exist is a value ({@code exists: false}, size 0, mtime 0, text and json null), not a failure.
+ * MiB as UTF-8, trailing line ends removed; null for a directory) and, with {@code parse: MODE} other than text, the
+ * content parsed under the mode's name: {@code json}, {@code kv}, {@code lines} or {@code number}. A file that does
+ * not exist is a value ({@code exists: false}, size 0, mtime 0, text and json null), not a failure.
  */
 final class FileFact {
 
@@ -41,8 +42,8 @@ final class FileFact {
         out.put("mtime", a == null ? 0L : a.lastModifiedTime().toMillis());
         String text = a != null && !a.isDirectory() ? read(p) : null;
         out.put("text", text == null ? null : Parse.chomp(text));
-        if ("json".equals(parse)) {
-            out.put("json", text == null ? null : Parse.json(text, secret));
+        if (parse != null && !parse.equals("text")) {
+            out.put(parse, text == null ? null : Parse.value(text, parse, secret));
         }
         return out;
     }

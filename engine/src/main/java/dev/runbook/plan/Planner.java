@@ -190,22 +190,26 @@ public final class Planner {
             }
         }
         Map<String, Object> roots = roots(s);
+        Set<String> read = new java.util.HashSet<>();
         if (facts != null) {
-            roots.put("facts", facts);
+            roots.put("facts", new ReadFacts(facts, read));
         }
         try {
             boolean holds = c.test(roots);
-            return new Plan.Check(null, src, holds ? "holds" : "fails", factsRead(c, roots));
+            return new Plan.Check(null, src, holds ? "holds" : "fails", factsRead(c, roots, read));
         } catch (dev.runbook.diag.RunbookException e) {
             return new Plan.Check(null, src, "error", mask(e.getMessage()));
         }
     }
 
-    /** The facts a condition read and their values ({@code read facts.health.status = 200}), or "" when none. */
-    private String factsRead(CompiledExpression c, Map<String, Object> roots) {
+    /**
+     * The facts a condition read and their values ({@code read facts.health.status = 200}), or "" when none; a fact
+     * the evaluation did not reach ({@code a || facts.x}, with {@code a} true) is not listed.
+     */
+    private String factsRead(CompiledExpression c, Map<String, Object> roots, Set<String> reached) {
         List<String> read = new ArrayList<>();
         for (List<String> ref : c.references()) {
-            if (!ref.get(0).equals("facts") || ref.size() < 2) {
+            if (!ref.get(0).equals("facts") || ref.size() < 2 || !reached.contains(ref.get(1))) {
                 continue;
             }
             String path = String.join(".", ref);
