@@ -5,26 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.runbook.cli.Main;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +48,7 @@ class ProductionPlanTest {
     Path tmp;
 
     HttpServer http;
-    Greeter ws;
+    WsServer ws;
     final List<String> createdTables = new ArrayList<>();
     final List<String> redisKeys = new ArrayList<>();
     String prefix;
@@ -122,7 +115,7 @@ class ProductionPlanTest {
         json("/gh/search/issues", 200, "{\"total_count\": 0}");
         json("/desk/api/v2/search/count.json", 200, "{\"count\": 3}");
         http.start();
-        ws = new Greeter();
+        ws = new WsServer(true);
     }
 
     void json(String path, int status, String body) {
@@ -293,79 +286,5 @@ class ProductionPlanTest {
         assertThat(pre.get("no security hold").get("status").asString()).isEqualTo("error");
         assertThat(pre.get("no security hold").get("detail").asString()).contains("local targets only");
         assertThat(r.all()).doesNotContain(DB_PASSWORD_MARKER);
-    }
-
-    /** A WebSocket server that greets each client with Action Cable's {@code {"type":"welcome"}}. */
-    static final class Greeter implements AutoCloseable {
-
-        final ServerSocket socket;
-
-        Greeter() throws IOException {
-            socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-            Thread t = new Thread(this::accept, "prod-plan-ws");
-            t.setDaemon(true);
-            t.start();
-        }
-
-        int port() {
-            return socket.getLocalPort();
-        }
-
-        private void accept() {
-            while (!socket.isClosed()) {
-                try {
-                    Socket c = socket.accept();
-                    Thread t = new Thread(() -> serve(c), "prod-plan-ws-client");
-                    t.setDaemon(true);
-                    t.start();
-                } catch (IOException closed) {
-                    return;
-                }
-            }
-        }
-
-        private static void serve(Socket c) {
-            try (c) {
-                InputStream in = c.getInputStream();
-                OutputStream out = c.getOutputStream();
-                String request = head(in);
-                String key = request.lines().filter(l -> l.toLowerCase().startsWith("sec-websocket-key:"))
-                        .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElseThrow();
-                String accept = Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-1")
-                        .digest((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.US_ASCII)));
-                out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                        + "Sec-WebSocket-Accept: " + accept + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                byte[] p = "{\"type\":\"welcome\"}".getBytes(StandardCharsets.UTF_8);
-                out.write(0x81);
-                out.write(p.length);
-                out.write(p);
-                out.flush();
-                while (in.read() >= 0) {
-                    // drain until the client closes
-                }
-            } catch (Exception gone) {
-                // the client went away
-            }
-        }
-
-        private static String head(InputStream in) throws IOException {
-            ByteArrayOutputStream b = new ByteArrayOutputStream();
-            int state = 0;
-            while (state < 4) {
-                int c = in.read();
-                if (c < 0) {
-                    throw new IOException("closed during the handshake");
-                }
-                b.write(c);
-                state = (c == '\r' && (state == 0 || state == 2)) || (c == '\n' && (state == 1 || state == 3))
-                        ? state + 1 : 0;
-            }
-            return b.toString(StandardCharsets.US_ASCII);
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
-        }
     }
 }
