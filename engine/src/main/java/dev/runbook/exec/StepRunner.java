@@ -142,7 +142,7 @@ final class StepRunner {
                     : duration(h.common().timeout(), scope, null);
             String shown = q.method() + " " + ctx.show(q.url(), scope, roots, false);
             try {
-                Http.Answer answer = http.send(q.method(), url, headers, body, timeout);
+                Http.Answer answer = http.send(q.method(), url, headers, body, timeout, q.insecure());
                 boolean statusOk = h.expect().status().isEmpty() ? answer.status() / 100 == 2
                         : h.expect().status().contains(answer.status());
                 boolean bodyOk = h.expect().contains() == null || answer.body().contains(h.expect().contains());
@@ -196,7 +196,7 @@ final class StepRunner {
         String body = "{\"text\": " + tools.jackson.databind.json.JsonMapper.builder().build().writeValueAsString(text) + "}";
         String url = ctx.render(n.webhook(), scope, roots, false);
         try {
-            Http.Answer answer = http.send("POST", url, Map.of("Content-Type", "application/json"), body, null);
+            Http.Answer answer = http.send("POST", url, Map.of("Content-Type", "application/json"), body, null, false);
             a.ok = answer.status() / 100 == 2;
             a.stdout = "POST " + ctx.show(n.webhook(), scope, roots, false) + " -> " + answer.status();
             a.error = a.ok ? null : "the webhook answered " + answer.status();

@@ -1,6 +1,5 @@
 package dev.runbook.expr;
 
-import dev.runbook.diag.SourceLocation;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -89,10 +88,6 @@ public final class Template {
             return c.stream().map(x -> ShellQuote.quote(Values.text(x))).collect(Collectors.joining(" "));
         }
         return ShellQuote.quote(Values.text(v));
-    }
-
-    SourceLocation at() {
-        return parts.isEmpty() || parts.get(0).expression() == null ? null : parts.get(0).expression().at();
     }
 
     @Override

@@ -22,7 +22,7 @@ public final class LocalFactCollector implements FactCollector {
 
     private final Runbook runbook;
     private final FactRoots roots;
-    private final HttpFact http = new HttpFact();
+    private final HttpFact http = new HttpFact(new dev.runbook.exec.Http());
     private final WebSocketFact websocket = new WebSocketFact();
 
     public LocalFactCollector(Runbook runbook, FactRoots roots) {

@@ -119,7 +119,7 @@ final class WebSocketFact {
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             String why = cause instanceof RunbookException r ? r.getMessage()
-                    : HttpFact.why(cause, timeout, true);
+                    : dev.runbook.exec.Http.why(cause, timeout, true);
             fail(out, shown + ": " + roots.mask(why));
         } finally {
             if (socket != null) {

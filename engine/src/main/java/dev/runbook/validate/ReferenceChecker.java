@@ -11,7 +11,6 @@ import dev.runbook.model.Expr;
 import dev.runbook.model.Runbook;
 import dev.runbook.model.Text;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -154,8 +153,5 @@ final class ReferenceChecker {
         return best == null ? "" : ": did you mean '" + best + "'?";
     }
 
-    void problem(SourceLocation at, String path, String message) {
-        problems.add(at, path, message);
-    }
 
 }
