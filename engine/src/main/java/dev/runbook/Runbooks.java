@@ -72,8 +72,11 @@ public final class Runbooks {
                         + " the values read now (the run reads them again when it needs them)");
         dev.runbook.facts.FactRoots roots = dev.runbook.facts.FactRoots.of(runbook, params, inputs.env(), "dry-run",
                 System.currentTimeMillis(), true);
-        return Planner.online(runbook, params, inputs.env(), notes,
-                new dev.runbook.facts.LocalFactCollector(runbook, roots));
+        var collector = new dev.runbook.facts.LocalFactCollector(runbook, roots);
+        try (var targets = dev.runbook.exec.TargetConnections.open(runbook, params)) {
+            collector.useExecutors(targets::executor);
+            return Planner.online(runbook, params, inputs.env(), notes, collector);
+        }
     }
 
     /**

@@ -33,8 +33,10 @@ public final class Runs {
      * @param approvals who answers approval gates
      * @param sinks     where events go besides the journal
      * @param lockWait  how long to wait for a lock
+     * @param acceptNewHostKeys record the key of an SSH host seen for the first time instead of refusing it
      */
-    public record Settings(Path stateDir, Approvals approvals, List<EventSink> sinks, Duration lockWait) {
+    public record Settings(Path stateDir, Approvals approvals, List<EventSink> sinks, Duration lockWait,
+                           boolean acceptNewHostKeys) {
     }
 
     private Runs() {
@@ -45,7 +47,12 @@ public final class Runs {
         Runbook runbook = Runbooks.require(file);
         BoundParams params = Runbooks.bind(runbook, inputs);
         RunStore store = new RunStore(s.stateDir() != null ? s.stateDir() : RunStore.defaultDir(file));
-        return engine(runbook, params, store, s, inputs, null).exec(Map.of("file_sha256", sha256(file)));
+        Map<String, Object> info = new java.util.LinkedHashMap<>();
+        info.put("file_sha256", sha256(file));
+        if (inputs.inventory() != null) {
+            info.put("inventory", inputs.inventory().toAbsolutePath().normalize().toString());
+        }
+        return engine(runbook, params, store, s, inputs, null).exec(info);
     }
 
     /** Continues a stopped run. */
@@ -79,8 +86,12 @@ public final class Runs {
                 break;
             }
         }
-        return dev.runbook.exec.Verification.check(runbook, params, last, new LocalFactCollector(runbook,
-                FactRoots.of(runbook, params, inputs.env(), "verify", System.currentTimeMillis(), false)), inputs.env());
+        var collector = new LocalFactCollector(runbook,
+                FactRoots.of(runbook, params, inputs.env(), "verify", System.currentTimeMillis(), false));
+        try (var targets = dev.runbook.exec.TargetConnections.open(runbook, params)) {
+            collector.useExecutors(targets::executor);
+            return dev.runbook.exec.Verification.check(runbook, params, last, collector, inputs.env());
+        }
     }
 
     /** The history of a run, found in {@code stateDir} or, without one, in the usual places. */
@@ -107,7 +118,10 @@ public final class Runs {
         RunEngine engine(Settings s, ParamBinder.Inputs inputs) {
             @SuppressWarnings("unchecked")
             Map<String, Object> recorded = (Map<String, Object>) history.started().get("params");
-            BoundParams params = Runbooks.bind(runbook, inputs.withRecorded(recorded == null ? Map.of()
+            String inventory = history.started().text("inventory");
+            ParamBinder.Inputs in = inputs.inventory() == null && inventory != null
+                    ? inputs.withInventory(Path.of(inventory)) : inputs;
+            BoundParams params = Runbooks.bind(runbook, in.withRecorded(recorded == null ? Map.of()
                     : withoutMasked(recorded)));
             return Runs.engine(runbook, params, store, s, inputs, history);
         }
@@ -156,7 +170,7 @@ public final class Runs {
         sinks.add(roots.watcher());
         sinks.addAll(s.sinks());
         return new RunEngine(runbook, params, new RunEngine.Options(store, s.approvals(), sinks, s.lockWait(),
-                new LocalFactCollector(runbook, roots), inputs.env()));
+                new LocalFactCollector(runbook, roots), inputs.env(), s.acceptNewHostKeys()));
     }
 
     static String sha256(Path file) {

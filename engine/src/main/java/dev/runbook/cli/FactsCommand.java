@@ -88,11 +88,14 @@ final class FactsCommand implements Callable<Integer> {
         LocalFactCollector collector = new LocalFactCollector(runbook,
                 FactRoots.of(runbook, params, in.env(), "facts", System.currentTimeMillis(), true));
         List<Collected> got = new ArrayList<>();
-        for (Fact f : wanted) {
-            try {
-                got.add(new Collected(f, collector.collect(f), null));
-            } catch (RunbookException e) {
-                got.add(new Collected(f, null, masker.mask(e.getMessage())));
+        try (var targets = dev.runbook.exec.TargetConnections.open(runbook, params)) {
+            collector.useExecutors(targets::executor);
+            for (Fact f : wanted) {
+                try {
+                    got.add(new Collected(f, collector.collect(f), null));
+                } catch (RunbookException e) {
+                    got.add(new Collected(f, null, masker.mask(e.getMessage())));
+                }
             }
         }
         var out = spec.commandLine().getOut();

@@ -18,7 +18,11 @@ final class Inputs {
     @Option(names = "--set", paramLabel = "NAME=VALUE", description = "A param value (repeatable; wins over --vars).")
     Map<String, String> sets = new LinkedHashMap<>();
 
+    @Option(names = "--inventory", paramLabel = "FILE",
+            description = "The hosts of the customer, in groups: targets written ssh: \"@GROUP\" run on a group's hosts.")
+    Path inventory;
+
     ParamBinder.Inputs toInputs() {
-        return new ParamBinder.Inputs(vars, sets, Runbooks.environment());
+        return new ParamBinder.Inputs(vars, sets, Runbooks.environment()).withInventory(inventory);
     }
 }

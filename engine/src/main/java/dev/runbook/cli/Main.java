@@ -90,8 +90,8 @@ public final class Main {
             invalid.problems().forEach(p -> err.println(p.format()));
             return ExitCodes.INVALID;
         }
-        if (e instanceof dev.runbook.lock.LockHeldException held) {
-            err.println("runbook: " + held.getMessage());
+        if (e instanceof dev.runbook.lock.LockHeldException || e instanceof dev.runbook.exec.ssh.RemoteLockHeldException) {
+            err.println("runbook: " + e.getMessage());
             return ExitCodes.LOCK_HELD;
         }
         if (e instanceof RunbookException r) {

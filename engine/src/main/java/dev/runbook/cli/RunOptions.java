@@ -42,6 +42,10 @@ final class RunOptions {
     @Option(names = "--debug", description = "Show stack traces of internal errors.")
     boolean debug;
 
+    @Option(names = "--accept-new-host-keys", description = "Record the host key of an SSH host seen for the first"
+            + " time in known_hosts, instead of refusing it (a changed key is always refused).")
+    boolean acceptNewHostKeys;
+
     Runs.Settings settings(picocli.CommandLine.Model.CommandSpec spec) {
         PrintWriter out = spec.commandLine().getOut();
         List<EventSink> sinks = switch (output) {
@@ -52,6 +56,6 @@ final class RunOptions {
         Duration wait = Durations.parse(lockWait).orElseThrow(() -> new ParameterException(spec.commandLine(),
                 "--lock-wait takes a duration such as 30s or 10m, not " + lockWait));
         return new Runs.Settings(stateDir, new Approvals(yes, new LinkedHashSet<>(approve), System.console()), sinks,
-                wait);
+                wait, acceptNewHostKeys);
     }
 }

@@ -10,19 +10,21 @@ import picocli.CommandLine.Spec;
 
 /** {@code runbook schema}: prints the JSON Schema of the language, for editors and tools. */
 @Command(name = "schema", mixinStandardHelpOptions = true,
-        description = "Print the JSON Schema of runbooks (or of fragments: 'runbook schema fragment').")
+        description = "Print the JSON Schema of runbooks (or of fragments and inventories: 'runbook schema fragment',"
+                + " 'runbook schema inventory').")
 final class SchemaCommand implements Callable<Integer> {
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", arity = "0..1", defaultValue = "runbook", description = "runbook (default) or fragment.")
+    @Parameters(index = "0", arity = "0..1", defaultValue = "runbook", description = "runbook (default), fragment or inventory.")
     String which;
 
     @Override
     public Integer call() throws IOException {
-        if (!which.equals("runbook") && !which.equals("fragment")) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "the schemas are runbook and fragment");
+        if (!java.util.List.of("runbook", "fragment", "inventory").contains(which)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "the schemas are runbook, fragment and inventory");
         }
         try (InputStream in = SchemaCommand.class.getResourceAsStream("/schemas/" + which + ".schema.json")) {
             if (in == null) {

@@ -9,6 +9,13 @@ public interface FactCollector {
     /** The fact's value now; throws a {@link dev.runbook.diag.RunbookException} saying why when it cannot. */
     Object collect(Fact fact);
 
+    /**
+     * Gives the collector the run's executors, by target name, for facts collected on a target ({@code on:}); a
+     * collector that reads only this machine ignores them.
+     */
+    default void useExecutors(java.util.function.Function<String, Executor> executors) {
+    }
+
     /** Collects nothing: every fact read fails with the reason, so guards over facts fail closed. */
     FactCollector NONE = fact -> {
         throw new dev.runbook.diag.RunbookException("fact '" + fact.name() + "' cannot be collected: this version"

@@ -4,8 +4,8 @@ import dev.runbook.expr.CompiledExpression;
 import dev.runbook.expr.Expressions;
 import dev.runbook.expr.Template;
 import dev.runbook.model.Expr;
+import dev.runbook.model.Inventory;
 import dev.runbook.model.Runbook;
-import dev.runbook.model.Target;
 import dev.runbook.model.Text;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -26,7 +26,11 @@ final class RunContext {
     final Targets targets;
     final FactCollector facts;
     final Approvals approvals;
-    final Map<String, StepResult> results = new LinkedHashMap<>();
+    final Map<String, StepResult> results = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
+    /** Each fleet step's result on each host it ran on, by step id then host name. */
+    final Map<String, Map<String, StepResult>> hostResults = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The hosts that failed within max_fail and left the run, by target. */
+    final Map<String, java.util.Set<String>> dropped = new java.util.concurrent.ConcurrentHashMap<>();
     /** When the monitor windows a resumed run left open began, by step id (epoch ms). */
     final Map<String, Long> openWindows = new HashMap<>();
     final Map<String, Object> env;
@@ -46,17 +50,26 @@ final class RunContext {
 
     /** The roots of an expression evaluated in {@code scope} on {@code target}, with fresh facts. */
     Map<String, Object> roots(Scope scope, String target, Map<String, Object> previous) {
+        return roots(scope, target, previous, null);
+    }
+
+    /**
+     * As {@link #roots(Scope, String, Map)}, on one host of the target ({@code target.host}, {@code target.vars});
+     * null for its first host.
+     */
+    Map<String, Object> roots(Scope scope, String target, Map<String, Object> previous, Inventory.Host host) {
         Map<String, Object> roots = new HashMap<>();
         roots.put("params", scope.params());
         Map<String, Object> steps = new LinkedHashMap<>();
-        results.forEach((id, r) -> steps.put(id, r.toRoot()));
+        synchronized (results) {
+            results.forEach((id, r) -> steps.put(id, r.toRoot()));
+        }
         roots.put("steps", steps);
         roots.put("run", Map.of("id", runId, "start", startMs, "dry", false, "runbook", runbook.name()));
         roots.put("env", env);
         roots.put("facts", new LazyFacts(runbook.facts(), facts, this::recordFact));
         if (target != null) {
-            Target t = runbook.targets().get(target);
-            roots.put("target", Map.of("name", t.name(), "kind", t.kind(), "host", targets.executor(target).host()));
+            roots.put("target", targets.root(target, host != null ? host : targets.hosts(target).get(0)));
         }
         if (previous != null) {
             roots.put("previous", previous);

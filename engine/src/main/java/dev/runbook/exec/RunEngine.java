@@ -35,9 +35,10 @@ public final class RunEngine {
      * @param lockWait    how long to wait for a lock another run holds
      * @param facts       collects facts
      * @param environment the process environment (for the runbook's {@code env})
+     * @param acceptNewHostKeys record the host key of an SSH host seen for the first time instead of refusing it
      */
     public record Options(RunStore store, Approvals approvals, List<EventSink> sinks, Duration lockWait,
-                          FactCollector facts, Map<String, String> environment) {
+                          FactCollector facts, Map<String, String> environment, boolean acceptNewHostKeys) {
     }
 
     /** How a run ended. */
@@ -84,27 +85,44 @@ public final class RunEngine {
         try (LocalLock lock = LocalLock.acquire(store.lockFile(TargetKey.of(runbook, params)), what, runId,
                 options.lockWait());
              Journal journal = Journal.open(store.runDir(runId));
-             Targets targets = new Targets(runbook)) {
-            List<EventSink> sinks = new ArrayList<>();
-            sinks.add(journal);
-            sinks.addAll(options.sinks());
-            Emitter events = new Emitter(runId, params.masker(), sinks, history == null ? 0 : history.lastSeq());
-            long start = history == null ? System.currentTimeMillis() : history.start().toEpochMilli();
-            Map<String, Object> env = new LinkedHashMap<>();
-            runbook.env().forEach(n -> env.put(n, options.environment().getOrDefault(n, "")));
-            RunContext ctx = new RunContext(runbook, runId, start, events, targets, options.facts(),
-                    options.approvals(), env);
-            if (history != null) {
-                ctx.results.putAll(history.results());
-                history.openWindows().forEach((id, t) -> ctx.openWindows.put(id, t.toEpochMilli()));
+             Targets targets = new Targets(runbook, params, new SshLogins(params,
+                     new SshLogins.Settings(options.acceptNewHostKeys(), baseDir())))) {
+            options.facts().useExecutors(targets::executor);
+            try (RemoteLocks remote = RemoteLocks.acquire(targets, Targets.used(runbook), TargetKey.of(runbook, params),
+                    runId, options.lockWait())) {
+                return run(runId, history, rollBack, startInfo, journal, targets);
             }
-            Thread runner = Thread.currentThread();
-            try (Signals signals = Signals.install(() -> {
-                ctx.interrupted = true;
-                runner.interrupt();
-            })) {
-                return new Outcome(runId, drive(ctx, history, rollBack, startInfo), "", journal.file());
-            }
+        }
+    }
+
+    private Outcome run(String runId, RunHistory history, boolean rollBack, Map<String, Object> startInfo,
+                        Journal journal, Targets targets) throws InterruptedException {
+        List<EventSink> sinks = new ArrayList<>();
+        sinks.add(journal);
+        sinks.addAll(options.sinks());
+        Emitter events = new Emitter(runId, params.masker(), sinks, history == null ? 0 : history.lastSeq());
+        long start = history == null ? System.currentTimeMillis() : history.start().toEpochMilli();
+        Map<String, Object> env = new LinkedHashMap<>();
+        runbook.env().forEach(n -> env.put(n, options.environment().getOrDefault(n, "")));
+        RunContext ctx = new RunContext(runbook, runId, start, events, targets, options.facts(),
+                options.approvals(), env);
+        if (history != null) {
+            ctx.results.putAll(history.results());
+            history.hostResults().forEach((id, m) -> ctx.hostResults.put(id,
+                    java.util.Collections.synchronizedMap(new LinkedHashMap<>(m))));
+            history.dropped().forEach((t, hosts) -> {
+                var set = java.util.concurrent.ConcurrentHashMap.<String>newKeySet();
+                set.addAll(hosts);
+                ctx.dropped.put(t, set);
+            });
+            history.openWindows().forEach((id, t) -> ctx.openWindows.put(id, t.toEpochMilli()));
+        }
+        Thread runner = Thread.currentThread();
+        try (Signals signals = Signals.install(() -> {
+            ctx.interrupted = true;
+            runner.interrupt();
+        })) {
+            return new Outcome(runId, drive(ctx, history, rollBack, startInfo), "", journal.file());
         }
     }
 
@@ -112,8 +130,17 @@ public final class RunEngine {
         Scope scope = baseScope();
         TriggerWatch triggers = new TriggerWatch(ctx, scope);
         StepRunner runner = new StepRunner(ctx, triggers);
-        StepWalk walk = new StepWalk(ctx, runner, triggers);
         Saga saga = new Saga(ctx, runner);
+        StepWalk walk = new StepWalk(ctx, runner, triggers, saga);
+        try {
+            return drive(ctx, history, rollBack, startInfo, scope, runner, saga, walk);
+        } finally {
+            walk.close();
+        }
+    }
+
+    private RunStatus drive(RunContext ctx, RunHistory history, boolean rollBack, Map<String, Object> startInfo,
+                            Scope scope, StepRunner runner, Saga saga, StepWalk walk) {
         if (history == null) {
             Map<String, Object> info = new LinkedHashMap<>(startInfo);
             info.put("runbook", runbook.name());
@@ -124,10 +151,10 @@ public final class RunEngine {
             ctx.events.emit(EventType.RUN_RESUMED, null, "completed", new ArrayList<>(history.results().keySet()),
                     "rollback", rollBack ? true : null);
         }
-        List<Saga.Ran> ran = ran(walk, scope, ctx);
+        List<Saga.Ran> ran = ran(walk, scope, ctx, history);
         try {
             if (rollBack) {
-                return rollBackAndFinish(ctx, saga, withUnfinished(ran, history, walk, scope), history,
+                return rollBackAndFinish(ctx, saga, withUnfinished(ran, history, walk, scope, ctx), history,
                         "rollback requested");
             }
             if (history == null && !preconditionsHold(ctx, scope)) {
@@ -209,18 +236,26 @@ public final class RunEngine {
     }
 
     /** The steps a resumed run had completed, in order of completion, with their scopes. */
-    private List<Saga.Ran> ran(StepWalk walk, Scope scope, RunContext ctx) {
+    private List<Saga.Ran> ran(StepWalk walk, Scope scope, RunContext ctx, RunHistory history) {
         List<Saga.Ran> out = new ArrayList<>();
-        if (ctx.results.isEmpty()) {
+        if (history == null) {
             return out;
         }
         Map<String, Saga.Ran> index = walk.index(runbook.steps(), scope);
-        ctx.results.forEach((id, r) -> {
-            Saga.Ran known = index.get(id);
-            if (known != null) {
-                out.add(new Saga.Ran(known.step(), known.scope(), r));
+        for (RunHistory.Completion c : history.completions()) {
+            Saga.Ran known = index.get(c.step());
+            if (known == null) {
+                continue;
             }
-        });
+            String on = known.step().common().on();
+            if (c.host() == null) {
+                out.add(new Saga.Ran(known.step(), known.scope(), c.result()));
+            } else if (c.reached() && !ctx.dropped.getOrDefault(on, java.util.Set.of()).contains(c.host())
+                    && !c.result().status().equals(StepResult.SKIPPED)) {
+                ctx.targets.hosts(on).stream().filter(h -> h.name().equals(c.host())).findFirst()
+                        .ifPresent(h -> out.add(new Saga.Ran(known.step(), known.scope(), c.result(), h)));
+            }
+        }
         return out;
     }
 
@@ -228,13 +263,14 @@ public final class RunEngine {
      * The steps to roll back of a stopped run: those it completed and, last, the one it was stopped in (a step
      * stopped part-way is compensated first, as a failed one is).
      */
-    private List<Saga.Ran> withUnfinished(List<Saga.Ran> ran, RunHistory history, StepWalk walk, Scope scope) {
+    private List<Saga.Ran> withUnfinished(List<Saga.Ran> ran, RunHistory history, StepWalk walk, Scope scope,
+                                         RunContext ctx) {
         if (history == null || history.unfinished() == null) {
             return ran;
         }
         Saga.Ran known = walk.index(runbook.steps(), scope).get(history.unfinished());
-        if (known == null) {
-            return ran;
+        if (known == null || FleetRun.perHost(known.step()) && ctx.targets.fleet(known.step().common().on())) {
+            return ran; // a fleet step's hosts that finished it are in the journal each; see RunHistory.completions
         }
         List<Saga.Ran> all = new ArrayList<>(ran);
         all.add(new Saga.Ran(known.step(), known.scope(), new StepResult(history.unfinished(), StepResult.FAILED, null,
@@ -253,6 +289,11 @@ public final class RunEngine {
         List<Saga.Ran> all = new ArrayList<>(before);
         all.addAll(now);
         return all;
+    }
+
+    private Path baseDir() {
+        Path parent = runbook.file().toAbsolutePath().getParent();
+        return parent == null ? Path.of(".") : parent;
     }
 
     private Scope baseScope() {

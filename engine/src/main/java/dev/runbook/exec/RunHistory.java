@@ -48,7 +48,8 @@ public record RunHistory(Event started, Map<String, StepResult> results, Map<Str
                     unfinished = null;
                 }
                 case EventType.ROLLBACK_STARTED -> rollingBack = true;
-                case EventType.ROLLBACK_ACTION -> rollback.put(e.step() + "#" + e.get("action"), e.text("status"));
+                case EventType.ROLLBACK_ACTION -> rollback.put(e.step() + "#" + e.get("action")
+                        + (e.get("host") == null ? "" : "@" + e.get("host")), e.text("status"));
                 case EventType.RUN_FINISHED -> finished = e;
                 case EventType.RUN_RESUMED -> finished = null;
                 default -> { }
@@ -63,6 +64,53 @@ public record RunHistory(Event started, Map<String, StepResult> results, Map<Str
         }
         return new RunHistory(started, results, rollback, rollingBack, finished, last, c.events(), c.tornLines(),
                 unfinished);
+    }
+
+    /**
+     * A step that ended, on one host of a fleet ({@code host} its name) or on its target (host null).
+     *
+     * @param reached false when the host could not be reached: nothing ran there
+     */
+    public record Completion(String step, String host, StepResult result, boolean reached) {
+    }
+
+    /**
+     * What ended, in journal order: each step, and each fleet step on each host ({@code step.host}); a fleet
+     * step's own {@code step.finished} (marked {@code fleet}) sums those up and is left out.
+     */
+    public List<Completion> completions() {
+        List<Completion> out = new java.util.ArrayList<>();
+        for (Event e : events) {
+            if (e.type().equals(EventType.STEP_HOST)) {
+                out.add(new Completion(e.step(), e.text("host"), StepResult.fromJournal(e.step(), e.data()),
+                        !Boolean.FALSE.equals(e.get("reached"))));
+            } else if (e.type().equals(EventType.STEP_FINISHED) && e.get("fleet") == null) {
+                out.add(new Completion(e.step(), null, StepResult.fromJournal(e.step(), e.data()), true));
+            }
+        }
+        return out;
+    }
+
+    /** Each fleet step's result on each host, by step id then host name. */
+    public Map<String, Map<String, StepResult>> hostResults() {
+        Map<String, Map<String, StepResult>> out = new LinkedHashMap<>();
+        for (Completion c : completions()) {
+            if (c.host() != null) {
+                out.computeIfAbsent(c.step(), k -> new LinkedHashMap<>()).put(c.host(), c.result());
+            }
+        }
+        return out;
+    }
+
+    /** The hosts that left the run after failing within max_fail, by target. */
+    public Map<String, java.util.Set<String>> dropped() {
+        Map<String, java.util.Set<String>> out = new LinkedHashMap<>();
+        for (Event e : events) {
+            if (e.type().equals(EventType.HOST_DROPPED)) {
+                out.computeIfAbsent(e.text("target"), k -> new java.util.LinkedHashSet<>()).add(e.text("host"));
+            }
+        }
+        return out;
     }
 
     public String runId() {

@@ -1,6 +1,7 @@
 package dev.runbook.exec;
 
 import dev.runbook.journal.EventType;
+import dev.runbook.model.Inventory;
 import dev.runbook.model.Step;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,8 +14,16 @@ import java.util.Map;
  */
 final class Saga {
 
-    /** A step that ran, with the scope it ran in. */
-    record Ran(Step step, Scope scope, StepResult result) {
+    /** A step that ran, with the scope it ran in, and on a fleet the host it ran on (else null). */
+    record Ran(Step step, Scope scope, StepResult result, Inventory.Host host) {
+        Ran(Step step, Scope scope, StepResult result) {
+            this(step, scope, result, null);
+        }
+
+        /** The step, and the host on a fleet: {@code deploy} or {@code deploy@web1}. */
+        String label() {
+            return host == null ? step.id() : step.id() + "@" + host.name();
+        }
     }
 
     /** How the rollback ended. */
@@ -41,22 +50,52 @@ final class Saga {
             Ran r = ran.get(i);
             if (wall != null) {
                 if (!r.step().common().rollback().isEmpty() && !r.result().status().equals(StepResult.SKIPPED)) {
-                    left.add(r.step().id());
+                    left.add(r.label());
                 }
                 continue;
             }
             if (r.step().common().irreversible() && r.result().ok()) {
-                wall = r.step().id();
+                wall = r.label();
                 continue;
             }
             if (r.result().status().equals(StepResult.SKIPPED) || r.step().common().rollback().isEmpty()) {
                 continue;
             }
-            if (!compensate(r, done)) {
-                failed.add(r.step().id());
+            List<Ran> same = new ArrayList<>(List.of(r));
+            while (r.host() != null && i > 0 && ran.get(i - 1).step() == r.step() && ran.get(i - 1).host() != null) {
+                same.add(ran.get(--i));
             }
+            failed.addAll(compensateAll(same, done));
         }
         return new Outcome(failed.isEmpty() && wall == null, failed, left, wall);
+    }
+
+    /** Compensates a step on each of its hosts at once (a fleet's hosts, up to its forks); the labels that failed. */
+    private List<String> compensateAll(List<Ran> same, Map<String, String> done) throws InterruptedException {
+        if (same.size() == 1) {
+            return compensate(same.get(0), done) ? List.of() : List.of(same.get(0).label());
+        }
+        int forks = ctx.targets.forks(same.get(0).step().common().on());
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(Math.max(1, Math.min(forks, same.size())));
+        try {
+            List<java.util.concurrent.Future<Boolean>> futures = new ArrayList<>();
+            for (Ran r : same) {
+                futures.add(pool.submit(() -> compensate(r, done)));
+            }
+            List<String> failed = new ArrayList<>();
+            for (int k = 0; k < same.size(); k++) {
+                try {
+                    if (!futures.get(k).get()) {
+                        failed.add(same.get(k).label());
+                    }
+                } catch (java.util.concurrent.ExecutionException e) {
+                    failed.add(same.get(k).label());
+                }
+            }
+            return failed;
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     /** Runs one step's rollback list; true when the last action that ran succeeded. */
@@ -66,7 +105,7 @@ final class Saga {
         List<Step> actions = r.step().common().rollback();
         for (int i = 0; i < actions.size(); i++) {
             Step action = actions.get(i);
-            String key = r.step().id() + "#" + (i + 1);
+            String key = r.step().id() + "#" + (i + 1) + (r.host() == null ? "" : "@" + r.host().name());
             if (done.containsKey(key)) {
                 String status = done.get(key);
                 if (!status.equals(StepResult.SKIPPED)) {
@@ -76,7 +115,8 @@ final class Saga {
                 continue;
             }
             var c = action.common();
-            Map<String, Object> roots = ctx.roots(r.scope(), c.on(), previous);
+            Inventory.Host host = c.on().equals(r.step().common().on()) ? r.host() : null;
+            Map<String, Object> roots = ctx.roots(r.scope(), c.on(), previous, host);
             boolean run;
             try {
                 run = c.when() == null || ctx.test(c.when(), roots);
@@ -85,12 +125,13 @@ final class Saga {
             }
             if (!run) {
                 ctx.events.emit(EventType.ROLLBACK_ACTION, r.step().id(), "action", i + 1, "status", StepResult.SKIPPED,
-                        "when", c.when() == null ? null : c.when().source().trim());
+                        "when", c.when() == null ? null : c.when().source().trim(), "host",
+                        r.host() == null ? null : r.host().name());
                 continue;
             }
             StepResult res;
             try {
-                res = runner.run(action, r.scope(), r.step().id(), i + 1);
+                res = runner.run(action, r.scope(), r.step().id(), i + 1, host);
             } catch (StopRun e) {
                 res = new StepResult(null, StepResult.FAILED, null, "", "", Map.of(), 0, 1, e.getMessage());
             }
@@ -98,6 +139,9 @@ final class Saga {
             data.put("action", i + 1);
             data.put("kind", action.kind());
             data.put("target", c.on());
+            if (r.host() != null) {
+                data.put("host", r.host().name());
+            }
             ctx.events.emit(EventType.ROLLBACK_ACTION, r.step().id(), data);
             previous = res.toRoot();
             lastOk = res.ok();

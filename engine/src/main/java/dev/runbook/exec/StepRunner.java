@@ -3,6 +3,7 @@ package dev.runbook.exec;
 import dev.runbook.diag.RunbookException;
 import dev.runbook.journal.EventType;
 import dev.runbook.model.DurationSpec;
+import dev.runbook.model.Inventory;
 import dev.runbook.model.Step;
 import dev.runbook.model.Text;
 import java.io.IOException;
@@ -32,6 +33,12 @@ final class StepRunner {
      * events name the step it compensates and its number in that step's rollback list.
      */
     StepResult run(Step step, Scope scope, String named, Integer action) throws InterruptedException, StopRun {
+        return run(step, scope, named, action, null);
+    }
+
+    /** As {@link #run(Step, Scope, String, Integer)}, on one host of a fleet (null: the target's only host). */
+    StepResult run(Step step, Scope scope, String named, Integer action, Inventory.Host host)
+            throws InterruptedException, StopRun {
         var c = step.common();
         int attempts = 1 + c.retries();
         Attempt last = null;
@@ -39,13 +46,13 @@ final class StepRunner {
         long start = System.nanoTime();
         while (made < attempts) {
             made++;
-            last = attempt(step, scope, named, action);
+            last = attempt(step, scope, named, action, host);
             if (last.ok || made == attempts) {
                 break;
             }
             Duration delay = duration(c.delay(), scope, Duration.ofSeconds(1));
             ctx.events.emit(EventType.STEP_RETRYING, named, "attempt", made + 1, "of", attempts,
-                    "delay_ms", delay.toMillis(), "error", last.error, "action", action);
+                    "delay_ms", delay.toMillis(), "error", last.error, "action", action, "host", hostName(host));
             Thread.sleep(delay.toMillis());
         }
         long ms = (System.nanoTime() - start) / 1_000_000;
@@ -54,7 +61,7 @@ final class StepRunner {
     }
 
     /** One try of a step. */
-    private static final class Attempt {
+    static final class Attempt {
         boolean ok;
         boolean timedOut;
         Integer exitCode;
@@ -63,17 +70,18 @@ final class StepRunner {
         String error;
     }
 
-    private Attempt attempt(Step step, Scope scope, String named, Integer action) throws InterruptedException, StopRun {
+    private Attempt attempt(Step step, Scope scope, String named, Integer action, Inventory.Host host)
+            throws InterruptedException, StopRun {
         Attempt a = new Attempt();
         String on = step.common().on();
-        Map<String, Object> roots = ctx.roots(scope, on, null);
+        Map<String, Object> roots = ctx.roots(scope, on, null, host);
         try {
             if (step instanceof Step.Run r) {
-                Executor ex = ctx.targets.executor(on);
+                Executor ex = host == null ? ctx.targets.executor(on) : ctx.targets.executor(on, host);
                 CommandResult res = ex.run(ctx.render(r.command(), scope, roots, true),
                         duration(step.common().timeout(), scope, null), (err, line) -> ctx.events.emit(
                                 EventType.STEP_OUTPUT, named, "stream", err ? "stderr" : "stdout", "line", line,
-                                "action", action));
+                                "action", action, "host", hostName(host)));
                 a.ok = res.ok();
                 a.timedOut = res.timedOut();
                 a.exitCode = res.exitCode();
@@ -86,13 +94,16 @@ final class StepRunner {
                 a.error = a.ok ? null : step.common().message() != null ? step.common().message()
                         : "the assertion does not hold: " + as.that().source().trim();
             } else if (step instanceof Step.Wait w) {
-                waitFor(w, scope, a);
+                waitFor(w, scope, host, a);
             } else if (step instanceof Step.Http h) {
                 httpStep(h, scope, roots, a);
             } else if (step instanceof Step.Approve ap) {
                 approve(ap, scope, roots, a);
             } else if (step instanceof Step.Notify n) {
                 notify(n, scope, roots, a);
+            } else if (step instanceof Step.Upload || step instanceof Step.Download) {
+                Executor ex = host == null ? ctx.targets.executor(on) : ctx.targets.executor(on, host);
+                Transfers.run(ctx, step, scope, roots, ex, a);
             } else if (step instanceof Step.Monitor m) {
                 a.stdout = new MonitorWindow(ctx, m, scope, triggers, this).watch();
                 a.ok = true;
@@ -109,13 +120,17 @@ final class StepRunner {
         return a;
     }
 
-    private void waitFor(Step.Wait w, Scope scope, Attempt a) throws InterruptedException {
+    private static String hostName(Inventory.Host host) {
+        return host == null ? null : host.name();
+    }
+
+    private void waitFor(Step.Wait w, Scope scope, Inventory.Host host, Attempt a) throws InterruptedException {
         Duration every = duration(w.every(), scope, Duration.ofSeconds(5));
         long deadline = System.nanoTime() + duration(w.within(), scope, Duration.ofMinutes(5)).toNanos();
         String last = "it never held";
         while (true) {
             try {
-                if (ctx.test(w.until(), ctx.roots(scope, w.common().on(), null))) {
+                if (ctx.test(w.until(), ctx.roots(scope, w.common().on(), null, host))) {
                     a.ok = true;
                     return;
                 }

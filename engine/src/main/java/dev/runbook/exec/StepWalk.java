@@ -18,24 +18,39 @@ final class StepWalk {
     private final RunContext ctx;
     private final StepRunner runner;
     private final TriggerWatch triggers;
-    /** Every step that ran, in order of completion, for the rollback. */
-    final List<Saga.Ran> ran = new ArrayList<>();
+    private final Rollout rollout;
+    /** Every step that ran (on a fleet, every host's run of it), in order of completion, for the rollback. */
+    final List<Saga.Ran> ran = java.util.Collections.synchronizedList(new ArrayList<>());
 
-    StepWalk(RunContext ctx, StepRunner runner, TriggerWatch triggers) {
+    StepWalk(RunContext ctx, StepRunner runner, TriggerWatch triggers, Saga saga) {
         this.ctx = ctx;
         this.runner = runner;
         this.triggers = triggers;
+        this.rollout = new Rollout(ctx, new FleetRun(ctx, runner, this), saga, triggers, this);
     }
 
     void walk(List<Step> steps, Scope scope) throws StopRun, InterruptedException {
-        for (Step s : steps) {
+        for (int i = 0; i < steps.size(); i++) {
+            Step s = steps.get(i);
             if (ctx.interrupted || Thread.currentThread().isInterrupted()) {
                 throw new InterruptedException();
             }
-            if (!ctx.results.containsKey(s.id())) {
+            if (ctx.results.containsKey(s.id())) {
+                continue;
+            }
+            if (FleetRun.perHost(s) && ctx.targets.fleet(s.common().on())) {
+                int end = rollout.segmentEnd(steps, i);
+                rollout.roll(steps.subList(i, end), scope);
+                i = end - 1;
+            } else {
                 step(s, scope);
             }
         }
+    }
+
+    /** Ends the run's fleet work (its threads). */
+    void close() {
+        rollout.close();
     }
 
     /** Each step of the runbook by id, with the scope it runs in (for rebuilding a resumed run's history). */
@@ -62,18 +77,26 @@ final class StepWalk {
         ctx.events.emit(EventType.STEP_STARTED, s.id(), "kind", s.kind(), "name", c.name(), "target", c.on(),
                 "command", s instanceof Step.Run r ? ctx.show(r.command(), scope, roots, true) : null);
         StepResult result = guard(s, roots);
+        boolean reached = true;
         if (result == null) {
             if (s instanceof Step.Group g) {
                 result = children(s, g.steps(), scope);
             } else if (s instanceof Step.Include inc) {
                 result = children(s, inc.fragment().steps(), fragmentScope(inc, scope));
             } else {
-                result = runner.run(s, scope);
+                result = unreachable(s);
+                if (result == null) {
+                    result = runner.run(s, scope);
+                } else {
+                    reached = false;
+                }
             }
             result = withOutputs(s, scope, result);
         }
         ctx.results.put(s.id(), result);
-        ran.add(new Saga.Ran(s, scope, result));
+        if (reached) {
+            ran.add(new Saga.Ran(s, scope, result)); // a host never reached has nothing to undo
+        }
         ctx.events.emit(EventType.STEP_FINISHED, s.id(), result.toJournal());
         if (result.failed() && !c.continueOnError()) {
             throw new StopRun(StopRun.Reason.STEP_FAILED, s.id(), "step '" + s.id() + "' failed: " + result.error());
@@ -81,8 +104,21 @@ final class StepWalk {
         triggers.check(s.id());
     }
 
+    /** The failed result of a step whose host cannot be reached (connected to, logged in to), else null. */
+    private StepResult unreachable(Step s) {
+        if (!(s instanceof Step.Run || s instanceof Step.Upload || s instanceof Step.Download)) {
+            return null;
+        }
+        try {
+            ctx.targets.executor(s.common().on()).connect();
+            return null;
+        } catch (dev.runbook.diag.RunbookException e) {
+            return new StepResult(s.id(), StepResult.FAILED, null, "", "", Map.of(), 0, 1, e.getMessage());
+        }
+    }
+
     /** The skipped result when the guard does not hold (or cannot be evaluated), else null. */
-    private StepResult guard(Step s, Map<String, Object> roots) {
+    StepResult guard(Step s, Map<String, Object> roots) {
         if (s.common().when() == null) {
             return null;
         }

@@ -40,7 +40,7 @@ final class TargetKey {
         List<String> out = new ArrayList<>();
         for (Target t : runbook.targets().values()) {
             if (t instanceof Target.Ssh s) {
-                s.hosts().forEach(h -> out.add("ssh:" + render(h, roots, plain)));
+                dev.runbook.vars.TargetHosts.of(s, params).forEach(h -> out.add("ssh:" + h.address()));
             } else if (t instanceof Target.Docker d) {
                 out.add("docker:" + render(d.url(), roots, plain));
             } else {

@@ -1,19 +1,36 @@
 package dev.runbook.exec;
 
 import dev.runbook.diag.RunbookException;
+import dev.runbook.model.Inventory;
 import dev.runbook.model.Runbook;
 import dev.runbook.model.Target;
+import dev.runbook.vars.BoundParams;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
-/** The executor of each target of a run, opened on first use and closed at the end of the run. */
+/**
+ * The targets of a run: the hosts each one reaches (a fleet's from its list or its inventory group), and an
+ * executor per host, opened on first use, reused by every step, fact and rollback, and closed at the end of the run.
+ */
 final class Targets implements AutoCloseable {
 
-    private final Runbook runbook;
-    private final Map<String, Executor> open = new HashMap<>();
+    /** Hosts worked on at once on a fleet that does not say ({@code forks}). */
+    static final int DEFAULT_FORKS = 50;
+    /** The one host of the local target. */
+    static final Inventory.Host LOCALHOST = new Inventory.Host("localhost", "localhost", Map.of(), null);
 
-    Targets(Runbook runbook) {
+    private final Runbook runbook;
+    private final BoundParams params;
+    private final SshLogins logins;
+    private final Map<String, List<Inventory.Host>> hosts = new HashMap<>();
+    private final Map<String, Executor> open = new LinkedHashMap<>();
+
+    Targets(Runbook runbook, BoundParams params, SshLogins logins) {
         this.runbook = runbook;
+        this.params = params;
+        this.logins = logins;
     }
 
     /**
@@ -24,12 +41,19 @@ final class Targets implements AutoCloseable {
         java.util.Set<String> used = new java.util.TreeSet<>();
         collect(runbook.steps(), used);
         java.util.List<String> unreachable = used.stream()
-                .filter(n -> !(runbook.targets().get(n) instanceof Target.Local))
+                .filter(n -> runbook.targets().get(n) instanceof Target.Docker)
                 .map(n -> n + " (" + runbook.targets().get(n).kind() + ")").toList();
         if (!unreachable.isEmpty()) {
-            throw new dev.runbook.diag.InputException("this version runs steps on local targets only; the runbook has"
-                    + " steps on " + String.join(", ", unreachable) + ": nothing was run");
+            throw new dev.runbook.diag.InputException("this version runs steps on local and ssh targets only; the"
+                    + " runbook has steps on " + String.join(", ", unreachable) + ": nothing was run");
         }
+    }
+
+    /** The names of the targets the runbook's steps (rollbacks included) run on. */
+    static java.util.Set<String> used(Runbook runbook) {
+        java.util.Set<String> used = new java.util.TreeSet<>();
+        collect(runbook.steps(), used);
+        return used;
     }
 
     private static void collect(java.util.List<dev.runbook.model.Step> steps, java.util.Set<String> used) {
@@ -44,20 +68,81 @@ final class Targets implements AutoCloseable {
         }
     }
 
-    synchronized Executor executor(String name) {
-        return open.computeIfAbsent(name, n -> {
-            Target t = runbook.targets().get(n);
+    Target target(String name) {
+        return runbook.targets().get(name);
+    }
+
+    /** The hosts of a target, in order: one for local and single-host targets. */
+    synchronized List<Inventory.Host> hosts(String name) {
+        return hosts.computeIfAbsent(name, n -> {
+            Target t = target(n);
+            if (t instanceof Target.Ssh ssh) {
+                List<Inventory.Host> out = dev.runbook.vars.TargetHosts.of(ssh, params);
+                if (out.isEmpty()) {
+                    throw new RunbookException("target '" + n + "' has no hosts");
+                }
+                return out;
+            }
+            return List.of(LOCALHOST);
+        });
+    }
+
+    /** Whether steps on the target run host by host (an SSH target of more than one host). */
+    boolean fleet(String name) {
+        return target(name) instanceof Target.Ssh && hosts(name).size() > 1;
+    }
+
+    /** Hosts worked on at once. */
+    int forks(String name) {
+        return target(name) instanceof Target.Ssh ssh && ssh.forks() != null ? ssh.forks() : DEFAULT_FORKS;
+    }
+
+    /** The executor of a single-host target (or of a fleet's first host). */
+    Executor executor(String name) {
+        return executor(name, hosts(name).get(0));
+    }
+
+    /** The executor that runs commands on one host of a target. */
+    synchronized Executor executor(String name, Inventory.Host host) {
+        Target t = target(name);
+        return open.computeIfAbsent(name + "\u0000" + host.address(), k -> {
             if (t instanceof Target.Local) {
                 return new LocalExecutor();
             }
-            throw new RunbookException("target '" + n + "' is " + t.kind() + ": this version runs steps on local"
-                    + " targets only");
+            if (t instanceof Target.Ssh ssh) {
+                return logins.executor(ssh, host.address());
+            }
+            throw new RunbookException("target '" + name + "' is " + t.kind() + ": this version runs steps on local"
+                    + " and ssh targets only");
         });
+    }
+
+    /** What {@code target} is in expressions evaluated on a host of it. */
+    Map<String, Object> root(String name, Inventory.Host host) {
+        Target t = target(name);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", t.name());
+        m.put("kind", t.kind());
+        if (t instanceof Target.Ssh) {
+            var a = dev.runbook.exec.ssh.SshAddress.parse(host.address());
+            m.put("host", a.host());
+            m.put("host_name", host.name());
+            m.put("user", a.user() == null ? "" : a.user());
+            m.put("port", a.port() == null ? 22 : a.port());
+            m.put("address", host.address());
+        } else {
+            m.put("host", host.address());
+            m.put("host_name", host.name());
+            m.put("address", host.address());
+        }
+        m.put("vars", host.vars());
+        return m;
     }
 
     @Override
     public synchronized void close() {
         open.values().forEach(Executor::close);
         open.clear();
+        logins.close();
     }
 }

@@ -48,6 +48,32 @@ final class FileFact {
         return out;
     }
 
+    /**
+     * As {@link #collect}, for a file on the host {@code on} reaches: one command prints whether it exists, its
+     * size, its mtime (to the second) and its first MiB.
+     */
+    static Map<String, Object> collectOn(dev.runbook.exec.Executor on, String path, String parse, boolean secret,
+                                         java.time.Duration timeout, dev.runbook.secret.Masker masker) {
+        String q = dev.runbook.expr.ShellQuote.quote(path);
+        String command = "if [ -e " + q + " ]; then if [ -d " + q + " ]; then d=dir; else d=file; fi; "
+                + "echo \"$d $(stat -c '%s %Y' " + q + ")\"; [ $d = dir ] || head -c " + LIMIT + " " + q
+                + "; else echo missing; fi";
+        java.util.List<String> lines = new java.util.ArrayList<>();
+        ShellFact.lines(on, command, "reading " + path + " on " + on.host(), timeout, masker, lines::add);
+        String[] head = lines.isEmpty() ? new String[] {"missing"} : lines.get(0).trim().split(" ");
+        Map<String, Object> out = new LinkedHashMap<>();
+        boolean exists = !head[0].equals("missing");
+        out.put("exists", exists);
+        out.put("size", exists && head.length > 1 ? Long.parseLong(head[1]) : 0L);
+        out.put("mtime", exists && head.length > 2 ? Long.parseLong(head[2]) * 1000 : 0L);
+        String text = exists && head[0].equals("file") ? String.join("\n", lines.subList(1, lines.size())) : null;
+        out.put("text", text == null ? null : Parse.chomp(text));
+        if (parse != null && !parse.equals("text")) {
+            out.put(parse, text == null ? null : Parse.value(text, parse, secret));
+        }
+        return out;
+    }
+
     private static String read(Path p) {
         try (InputStream in = Files.newInputStream(p)) {
             byte[] bytes = in.readNBytes(LIMIT);

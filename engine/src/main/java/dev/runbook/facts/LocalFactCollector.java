@@ -12,8 +12,9 @@ import java.time.Duration;
  * Collects the facts of a runbook from this machine: {@code http}, {@code shell}, {@code file}, {@code logs} (from a
  * file or a command), {@code sql} (PostgreSQL), {@code redis} and {@code websocket}. Each has a timeout (the fact's {@code timeout}, or {@code http.timeout}; 10 s by default).
  * A fact that cannot be collected fails with {@code fact 'NAME' cannot be collected: REASON}, secrets masked, so that
- * a guard or check over it fails closed and says why. Facts on SSH or Docker targets and Docker logs are not collected
- * by this version: they fail so, saying it.
+ * a guard or check over it fails closed and says why. {@code shell}, {@code file} and {@code logs} facts {@code on:} an
+ * SSH target are collected there, through the run's session to it. Facts on Docker targets and Docker logs are not
+ * collected by this version: they fail so, saying it.
  */
 public final class LocalFactCollector implements FactCollector {
 
@@ -24,6 +25,7 @@ public final class LocalFactCollector implements FactCollector {
     private final FactRoots roots;
     private final HttpFact http = new HttpFact(new dev.runbook.exec.Http());
     private final WebSocketFact websocket = new WebSocketFact();
+    private volatile java.util.function.Function<String, dev.runbook.exec.Executor> executors;
 
     public LocalFactCollector(Runbook runbook, FactRoots roots) {
         this.runbook = runbook;
@@ -33,6 +35,11 @@ public final class LocalFactCollector implements FactCollector {
     /** The roots the templates of fact specs see. */
     public FactRoots roots() {
         return roots;
+    }
+
+    @Override
+    public void useExecutors(java.util.function.Function<String, dev.runbook.exec.Executor> executors) {
+        this.executors = executors;
     }
 
     @Override
@@ -46,12 +53,26 @@ public final class LocalFactCollector implements FactCollector {
 
     private Object collectHere(Fact fact) {
         Target t = runbook.targets().get(fact.on());
-        if (t != null && !(t instanceof Target.Local)) {
+        FactSource s = fact.source();
+        dev.runbook.exec.Executor on = null;
+        if (t instanceof Target.Ssh) {
+            if (!(s instanceof FactSource.Shell || s instanceof FactSource.File || s instanceof FactSource.Logs)) {
+                throw new RunbookException(s.kind() + " facts are collected from this machine; only shell, file and"
+                        + " logs facts are collected on a target");
+            }
+            if (executors == null) {
+                throw new RunbookException("it is collected on target '" + fact.on() + "' (ssh), and this collector"
+                        + " was given no connections to targets");
+            }
+            on = executors.apply(fact.on());
+        } else if (t != null && !(t instanceof Target.Local)) {
             throw new RunbookException("it is collected on target '" + fact.on() + "' (" + t.kind() + "): this version"
-                    + " collects facts on local targets only");
+                    + " collects facts on local and ssh targets only");
         }
         Duration timeout = roots.duration(fact.timeout(), DEFAULT_TIMEOUT);
-        FactSource s = fact.source();
+        if (on != null) {
+            return remote(fact, s, on, timeout);
+        }
         if (s instanceof FactSource.Http h) {
             return http.collect(h, roots.duration(h.timeout(), timeout), roots);
         }
@@ -76,5 +97,17 @@ public final class LocalFactCollector implements FactCollector {
             return LogsFact.collect(l, roots, timeout);
         }
         throw new RunbookException(s.kind() + " facts are not collected by this version yet");
+    }
+
+    private Object remote(Fact fact, FactSource s, dev.runbook.exec.Executor on, Duration timeout) {
+        if (s instanceof FactSource.Shell sh) {
+            return Parse.value(ShellFact.run(on, roots.render(sh.command(), true), roots.show(sh.command(), true),
+                    timeout, roots.masker()), fact.parse(), fact.secret());
+        }
+        if (s instanceof FactSource.File f) {
+            return FileFact.collectOn(on, roots.render(f.path(), false), fact.parse(), fact.secret(), timeout,
+                    roots.masker());
+        }
+        return LogsFact.collectOn(on, (FactSource.Logs) s, roots, timeout);
     }
 }

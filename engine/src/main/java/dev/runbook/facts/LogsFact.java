@@ -71,6 +71,24 @@ final class LogsFact {
         return counter.count;
     }
 
+    /** As {@link #collect}, with the file read or the command run on the host {@code on} reaches. */
+    static Long collectOn(dev.runbook.exec.Executor on, FactSource.Logs l, FactRoots roots, Duration timeout) {
+        if (l.container() != null) {
+            return collect(l, roots, timeout);
+        }
+        long since = l.since() == null ? roots.startMs() : since(roots.render(l.since(), false), roots);
+        Counter counter = new Counter(Pattern.compile(l.pattern()), since);
+        if (l.file() != null) {
+            String path = roots.render(l.file(), false);
+            ShellFact.lines(on, "cat -- " + dev.runbook.expr.ShellQuote.quote(path), "reading " + roots.show(l.file(),
+                    false) + " on " + on.host(), timeout, roots.masker(), counter::line);
+        } else {
+            ShellFact.lines(on, roots.render(l.command(), true), roots.show(l.command(), true), timeout,
+                    roots.masker(), counter::line);
+        }
+        return counter.count;
+    }
+
     private static void read(Path file, Counter counter) {
         var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
                 .onUnmappableCharacter(CodingErrorAction.REPLACE);

@@ -2,6 +2,7 @@ package dev.runbook.facts;
 
 import dev.runbook.diag.RunbookException;
 import dev.runbook.exec.CommandResult;
+import dev.runbook.exec.Executor;
 import dev.runbook.exec.LocalExecutor;
 import dev.runbook.model.Durations;
 import dev.runbook.secret.Masker;
@@ -25,9 +26,14 @@ final class ShellFact {
      * @param masker masks secrets in what the command printed
      */
     static String run(String command, String shown, Duration timeout, Masker masker) {
+        return run(new LocalExecutor(), command, shown, timeout, masker);
+    }
+
+    /** As {@link #run(String, String, Duration, Masker)}, on the host {@code on} reaches. */
+    static String run(Executor on, String command, String shown, Duration timeout, Masker masker) {
         StringBuilder out = new StringBuilder();
         boolean[] over = {false};
-        lines(command, shown, timeout, masker, line -> {
+        lines(on, command, shown, timeout, masker, line -> {
             if (out.length() + line.length() < LIMIT) {
                 out.append(line).append('\n');
             } else {
@@ -42,9 +48,15 @@ final class ShellFact {
 
     /** Runs {@code command}, passing each line of its stdout to {@code stdout} as it comes; fails as {@link #run} does. */
     static void lines(String command, String shown, Duration timeout, Masker masker, Consumer<String> stdout) {
+        lines(new LocalExecutor(), command, shown, timeout, masker, stdout);
+    }
+
+    /** As {@link #lines(String, String, Duration, Masker, Consumer)}, on the host {@code on} reaches. */
+    static void lines(Executor on, String command, String shown, Duration timeout, Masker masker,
+                      Consumer<String> stdout) {
         CommandResult r;
         try {
-            r = new LocalExecutor().run(command, timeout, (err, line) -> {
+            r = on.run(command, timeout, (err, line) -> {
                 if (!err) {
                     stdout.accept(line);
                 }

@@ -10,6 +10,12 @@ public final class EventType {
     public static final String STEP_OUTPUT = "step.output";
     public static final String STEP_RETRYING = "step.retrying";
     public static final String STEP_FINISHED = "step.finished";
+    /** A step of a fleet finished on one host. */
+    public static final String STEP_HOST = "step.host";
+    /** A host of a fleet failed, within {@code max_fail}: it was rolled back on its own and left the run. */
+    public static final String HOST_DROPPED = "host.dropped";
+    /** A batch of a fleet's rolling rollout ({@code serial}) begins. */
+    public static final String ROLLOUT_BATCH = "rollout.batch";
     public static final String FACT_COLLECTED = "fact.collected";
     public static final String TRIGGER_FIRED = "trigger.fired";
     public static final String TRIGGERS_CHECKED = "triggers.checked";

@@ -65,6 +65,33 @@ public sealed interface Step {
         }
     }
 
+    /**
+     * Copies a file from this machine to the step's target (over SFTP on SSH targets), atomically: written beside
+     * the destination, then renamed over it.
+     *
+     * @param from a path on this machine, relative to the runbook's directory
+     * @param to   the path on the target
+     * @param mode octal permissions such as {@code 0640}, or null to keep the target's default
+     */
+    record Upload(StepCommon common, Text from, Text to, String mode) implements Step {
+        public String kind() {
+            return "upload";
+        }
+    }
+
+    /**
+     * Copies a file from the step's target to this machine. On a fleet, {@code to} names each host's copy (it
+     * reads {@code target.host}).
+     *
+     * @param from the path on the target
+     * @param to   a path on this machine, relative to the runbook's directory
+     */
+    record Download(StepCommon common, Text from, Text to) implements Step {
+        public String kind() {
+            return "download";
+        }
+    }
+
     /** Steps run in order as one. */
     record Group(StepCommon common, List<Step> steps) implements Step {
         public String kind() {

@@ -23,11 +23,12 @@ import java.util.Map;
  * @param path            the YAML path of the step, such as {@code steps[3]}
  * @param at              where the step starts
  * @param onAt            where its target is named (the step's start when it names none)
+ * @param runOnce         on a fleet, the step runs on one host only (the first still in play)
  */
 public record StepCommon(String id, String name, String description, String on, Expr when, DurationSpec timeout,
                          int retries, DurationSpec delay, List<Step> rollback, Map<String, Text> outputs,
                          boolean irreversible, boolean continueOnError, String message, String path,
-                         SourceLocation at, SourceLocation onAt) {
+                         SourceLocation at, SourceLocation onAt, boolean runOnce) {
 
     /** The label for humans: the name, else the id, else the path. */
     public String label() {

@@ -68,7 +68,9 @@ public final class Fields {
             Map.entry("curl", "http"), Map.entry("uri", "http"), Map.entry("confirm", "approve"),
             Map.entry("pause", "approve"), Map.entry("prompt", "approve"), Map.entry("watch", "monitor"),
             Map.entry("webhook", "notify"), Map.entry("slack", "notify"), Map.entry("block", "group"),
-            Map.entry("steps", "group"), Map.entry("import", "include"));
+            Map.entry("steps", "group"), Map.entry("import", "include"),
+            Map.entry("copy", "upload"), Map.entry("scp", "upload"), Map.entry("put", "upload"),
+            Map.entry("fetch", "download"));
 
     private static String expected(Collection<String> allowed) {
         if (allowed.containsAll(Keys.STEP_KINDS)) {

@@ -18,7 +18,13 @@ public final class Keys {
     public static final Set<String> PARAM = set("type", "description", "required", "default", "secret", "env",
             "allowed");
     public static final Set<String> TARGET_KINDS = set("local", "ssh", "docker");
-    public static final Set<String> TARGET = union(TARGET_KINDS, set("serial", "max_fail", "forks", "description"));
+    /** How an SSH target connects and logs in: keys of ssh targets only. */
+    public static final Set<String> SSH_LOGIN = set("known_hosts", "identity", "passphrase", "password", "jump",
+            "connect_timeout");
+    /** The rollout of an SSH fleet: keys of ssh targets only. */
+    public static final Set<String> SSH_FLEET = set("serial", "max_fail", "forks");
+    public static final Set<String> TARGET = union(union(TARGET_KINDS, SSH_FLEET), union(SSH_LOGIN,
+            set("description")));
     public static final Set<String> FACT_KINDS = set("http", "shell", "sql", "redis", "websocket", "logs", "file");
     public static final Set<String> FACT = union(FACT_KINDS, set("on", "parse", "timeout", "secret", "description"));
     public static final Set<String> HTTP_FACT = set("url", "method", "headers", "body", "timeout", "insecure");
@@ -30,9 +36,9 @@ public final class Keys {
     public static final Set<String> CHECK = set("name", "that", "message");
     public static final Set<String> TRIGGER = set("name", "when", "armed_after", "message");
     public static final Set<String> STEP_KINDS = set("run", "assert", "wait", "http", "approve", "monitor", "notify",
-            "group", "include");
+            "upload", "download", "group", "include");
     public static final Set<String> STEP_COMMON = set("id", "name", "description", "on", "when", "timeout", "retries",
-            "delay", "rollback", "outputs", "irreversible", "continue_on_error", "message");
+            "delay", "rollback", "outputs", "irreversible", "continue_on_error", "message", "run_once");
     /** Keys a step may have besides its kind, for one kind only: {@code with} goes with {@code include}. */
     public static final Set<String> STEP_EXTRA = set("with");
     public static final Set<String> STEP = union(union(STEP_KINDS, STEP_COMMON), STEP_EXTRA);
@@ -42,6 +48,12 @@ public final class Keys {
     public static final Set<String> HTTP_EXPECT = set("status", "contains");
     public static final Set<String> MONITOR = set("for", "every", "failure_limit", "checks");
     public static final Set<String> NOTIFY = set("webhook", "template", "message");
+    public static final Set<String> UPLOAD = set("from", "to", "mode");
+    public static final Set<String> DOWNLOAD = set("from", "to");
+    /** An inventory file ({@code --inventory FILE}): see {@code schemas/inventory.schema.json}. */
+    public static final Set<String> INVENTORY = set("vars", "groups");
+    public static final Set<String> INVENTORY_GROUP = set("vars", "hosts");
+    public static final Set<String> INVENTORY_HOST = set("ssh", "vars");
 
     /**
      * Each key set by the name of the schema definition that describes the same mapping
@@ -73,6 +85,8 @@ public final class Keys {
         m.put("http_expect", HTTP_EXPECT);
         m.put("monitor", MONITOR);
         m.put("notify", NOTIFY);
+        m.put("upload", UPLOAD);
+        m.put("download", DOWNLOAD);
         return Map.copyOf(m);
     }
 

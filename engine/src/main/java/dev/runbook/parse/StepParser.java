@@ -79,6 +79,8 @@ final class StepParser {
             case "http" -> HttpStepParser.http(f, common);
             case "monitor" -> monitor(f, common);
             case "notify" -> notify(f, common);
+            case "upload" -> TransferStepParser.upload(f, common);
+            case "download" -> TransferStepParser.download(f, common);
             case "group" -> Optional.of(new Step.Group(common, steps(f.node("group").orElseThrow(), f.child("group"),
                     depth + 1)));
             default -> include(f, common, depth);
@@ -118,7 +120,8 @@ final class StepParser {
         return new StepCommon(id.orElse(null), f.string("name").orElse(null), f.string("description").orElse(null),
                 on.orElse(defaultOn), when.orElse(null), timeout.orElse(null), retries, delay.orElse(null),
                 rollback, outputs, f.bool("irreversible", false), f.bool("continue_on_error", false),
-                f.string("message").orElse(null), f.path(), r.at(f.node()), onAt);
+                f.string("message").orElse(null), f.path(), r.at(f.node()), onAt,
+                f.bool("run_once", false));
     }
 
     private List<Step> rollbackSteps(Fields f, int depth, String stepOn) {

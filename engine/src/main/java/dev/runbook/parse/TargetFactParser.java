@@ -19,7 +19,6 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
 /** Parses the {@code targets} and {@code facts} sections. */
 final class TargetFactParser {
 
-    private static final Pattern COUNT_OR_PERCENT = Pattern.compile("[0-9]+%?");
     private static final Set<String> PARSE_MODES = Set.of("text", "number", "lines", "json", "kv");
     private static final Set<String> SQL_RETURNS = Set.of("cell", "row", "rows");
 
@@ -42,11 +41,7 @@ final class TargetFactParser {
         }
         String description = t.string("description").orElse(null);
         if (!kind.equals("ssh")) {
-            for (String k : List.of("serial", "max_fail", "forks")) {
-                if (t.has(k)) {
-                    t.problem(k, "'" + k + "' applies to ssh targets only");
-                }
-            }
+            SshTargetParser.refuseSshKeys(t);
         }
         switch (kind) {
             case "local" -> {
@@ -59,23 +54,9 @@ final class TargetFactParser {
                 return t.text("docker").map(u -> new Target.Docker(name, u, description, r.at(t.node())));
             }
             default -> {
-                List<Text> hosts = textOrList(t, "ssh");
-                Optional<String> serial = countOrPercent(t, "serial");
-                Optional<String> maxFail = countOrPercent(t, "max_fail");
-                Optional<Integer> forks = t.integer("forks", 1);
-                return Optional.of(new Target.Ssh(name, hosts, serial.orElse(null), maxFail.orElse(null),
-                        forks.orElse(null), description, r.at(t.node())));
+                return SshTargetParser.ssh(name, t, description, r.at(t.node()));
             }
         }
-    }
-
-    private static Optional<String> countOrPercent(Fields t, String key) {
-        Optional<String> v = t.string(key);
-        if (v.isPresent() && !COUNT_OR_PERCENT.matcher(v.get()).matches()) {
-            t.problem(key, "'" + key + "' must be a count (2) or a percentage (25%), not '" + v.get() + "'");
-            return Optional.empty();
-        }
-        return v;
     }
 
     /** The one kind key present; records a problem and returns null unless there is exactly one. */

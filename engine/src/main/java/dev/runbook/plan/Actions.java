@@ -42,6 +42,11 @@ final class Actions {
                     + (n.template() != null ? " the template " + n.template() : "")
                     + (n.message() != null ? (n.template() != null ? " and" : "") + " the message: "
                     + p.render(n.message(), s, false) : ""));
+        } else if (step instanceof Step.Upload u) {
+            out.add("upload " + p.render(u.from(), s, false) + " -> " + p.render(u.to(), s, false)
+                    + (u.mode() != null ? " (" + u.mode() + ")" : ""));
+        } else if (step instanceof Step.Download d) {
+            out.add("download " + p.render(d.from(), s, false) + " -> " + p.render(d.to(), s, false));
         } else if (step instanceof Step.Group g) {
             out.add("group of " + g.steps().size() + " steps: " + g.steps().stream().map(Step::id)
                     .collect(Collectors.joining(", ")));

@@ -49,11 +49,24 @@ public record Plan(String runbook, String description, String file, boolean offl
      * @param actions    what it does, rendered: commands, requests, questions
      * @param guard      its {@code when}, evaluated, or null
      * @param rollback   its compensation, in order
+     * @param fleet      how it runs over the hosts of an SSH fleet, or null on a single host
      */
     public record Step(String number, String id, String label, String kind, String target, int depth,
                        String description, List<String> actions, Check guard, String timeout, int retries,
                        String delay, boolean irreversible, boolean continueOnError, Map<String, String> outputs,
-                       List<Action> rollback) {
+                       List<Action> rollback, Fleet fleet) {
+    }
+
+    /**
+     * A step on a fleet.
+     *
+     * @param hosts   the hosts, as {@code web1 (deploy@10.0.0.11)}; an inventory group's name when the plan has no
+     *                inventory
+     * @param rollout how it goes over them, in words: batches, failures tolerated, parallelism; or, for a
+     *                {@code run_once} step, that it runs on the first host only
+     * @param once    the step has {@code run_once}
+     */
+    public record Fleet(List<String> hosts, String rollout, boolean once) {
     }
 
     /** A rollback action: what it runs, where, and under which condition. */

@@ -69,6 +69,11 @@ public final class PlanMarkdown {
                     + (s.guard().detail().isEmpty() ? "" : " (" + s.guard().detail() + ")"));
         }
         s.actions().forEach(a -> line(in + "- " + code(a)));
+        if (s.fleet() != null) {
+            line(in + "- on " + s.fleet().hosts().size() + (s.fleet().hosts().size() == 1 ? " entry: " : " hosts: ")
+                    + String.join(", ", s.fleet().hosts().stream().map(PlanMarkdown::code).toList()));
+            line(in + "- " + s.fleet().rollout());
+        }
         if (s.timeout() != null || s.retries() > 0) {
             line(in + "- " + (s.timeout() != null ? "timeout " + s.timeout() : "")
                     + (s.retries() > 0 ? " retries " + s.retries() : ""));

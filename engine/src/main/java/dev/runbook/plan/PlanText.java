@@ -75,6 +75,11 @@ public final class PlanText {
                     + (s.guard().detail().isEmpty() ? "" : ": " + s.guard().detail()));
         }
         s.actions().forEach(a -> line(in + a));
+        if (s.fleet() != null) {
+            int n = s.fleet().hosts().size();
+            line(in + (n == 1 ? "on " : "on " + n + " hosts: ") + String.join(", ", s.fleet().hosts()));
+            line(in + (s.fleet().once() ? "" : "rollout: ") + s.fleet().rollout());
+        }
         List<String> limits = new java.util.ArrayList<>();
         if (s.timeout() != null) {
             limits.add("timeout " + s.timeout());

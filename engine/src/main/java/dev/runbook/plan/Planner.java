@@ -123,7 +123,7 @@ public final class Planner {
             PlanScope outside = new PlanScope(s.params(), null, s.options());
             String host = hosts(s.target(), outside).stream().findFirst().orElse("localhost");
             roots.put("target", Map.of("name", s.target().name(), "kind", s.target().kind(), "host",
-                    host.replaceFirst("^[^@]*@", "").replaceFirst(":[0-9]+$", "")));
+                    host.replaceFirst("^[^@]*@", "").replaceFirst(":[0-9]+$", ""), "vars", Map.of()));
         }
         return roots;
     }
@@ -143,7 +143,7 @@ public final class Planner {
 
     private List<String> hosts(Target t, PlanScope s) {
         if (t instanceof Target.Ssh ssh) {
-            return ssh.hosts().stream().map(h -> render(h, s, false)).toList();
+            return FleetPlan.hosts(ssh, params.inventory(), h -> render(h, s, false));
         }
         if (t instanceof Target.Docker d) {
             return List.of(render(d.url(), s, false));
@@ -246,7 +246,8 @@ public final class Planner {
         List<Plan.Action> rollback = c.rollback().stream().map(r -> action(r, s)).toList();
         out.add(new Plan.Step(number, c.id(), mask(c.label()), step.kind(), c.on(), depth, mask(c.description()),
                 Actions.describe(step, this, s), guard, duration(c.timeout(), s), c.retries(), duration(c.delay(), s),
-                c.irreversible(), c.continueOnError(), outputs, rollback));
+                c.irreversible(), c.continueOnError(), outputs, rollback, FleetPlan.of(t, c, params.inventory(),
+                h -> render(h, new PlanScope(s.params(), null, s.options()), false))));
         if (step instanceof Step.Group g) {
             steps(g.steps(), number + ".", depth + 1, outer);
         } else if (step instanceof Step.Include inc) {
@@ -297,7 +298,7 @@ public final class Planner {
 
     /** Roots known only during the run here: facts and steps, and the host of a fleet (one value per host). */
     private static Set<String> deferred(PlanScope s) {
-        return s.target() instanceof Target.Ssh ssh && ssh.hosts().size() > 1 ? FLEET : OFFLINE;
+        return s.target() instanceof Target.Ssh ssh && ssh.fleet() ? FLEET : OFFLINE;
     }
 
     /** A duration as written, or its template rendered; a number of milliseconds is shown as a duration. */

@@ -26,6 +26,7 @@ public final class ConsoleView implements EventSink {
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public synchronized void accept(Event e) {
         Map<String, Object> d = e.data();
         switch (e.type()) {
@@ -35,12 +36,25 @@ public final class ConsoleView implements EventSink {
             case EventType.PRECONDITION -> line("  " + mark(Boolean.TRUE.equals(d.get("holds")) ? "ok" : "failed")
                     + " precondition: " + d.get("name") + detail(d));
             case EventType.STEP_STARTED -> line("  -> " + e.step() + (d.get("name") != null ? " — " + d.get("name") : "")
-                    + " [" + d.get("kind") + " on " + d.get("target") + "]");
+                    + " [" + d.get("kind") + " on " + d.get("target")
+                    + (d.get("hosts") != null ? ", " + d.get("hosts") + " hosts" : "") + "]");
             case EventType.STEP_OUTPUT -> {
                 if (!quiet) {
-                    line("     | " + d.get("line"));
+                    line("     | " + (d.get("host") != null ? d.get("host") + ": " : "") + d.get("line"));
                 }
             }
+            case EventType.STEP_HOST -> {
+                String status = String.valueOf(d.get("status"));
+                if (!quiet || !status.equals("ok")) {
+                    line("     " + mark(status) + " " + e.step() + " on " + d.get("host") + " " + status + " in "
+                            + seconds(d.get("duration_ms")) + (d.get("error") != null ? ": " + d.get("error") : ""));
+                }
+            }
+            case EventType.ROLLOUT_BATCH -> line("  == " + d.get("target") + " batch " + d.get("batch") + " of "
+                    + d.get("of") + ": " + String.join(", ", (List<String>) d.get("hosts")));
+            case EventType.HOST_DROPPED -> line("  !! host " + d.get("host") + " left the run (" + d.get("reason")
+                    + "); " + (Boolean.TRUE.equals(d.get("rolled_back")) ? "it was rolled back"
+                    : "its rollback is INCOMPLETE"));
             case EventType.STEP_RETRYING -> line("     retrying (" + d.get("attempt") + " of " + d.get("of") + ") in "
                     + seconds(d.get("delay_ms")) + ": " + d.get("error"));
             case EventType.STEP_FINISHED -> finished(e);
@@ -56,7 +70,7 @@ public final class ConsoleView implements EventSink {
             }
             case EventType.ROLLBACK_STARTED -> line("  <- rolling back: " + d.get("reason"));
             case EventType.ROLLBACK_ACTION -> line("     " + mark(String.valueOf(d.get("status"))) + " rollback of "
-                    + e.step() + ", action " + d.get("action") + (d.get("error") != null ? ": " + d.get("error") : ""));
+                    + e.step() + (d.get("host") != null ? " on " + d.get("host") : "") + ", action " + d.get("action") + (d.get("error") != null ? ": " + d.get("error") : ""));
             case EventType.ROLLBACK_FINISHED -> line("  rollback " + (Boolean.TRUE.equals(d.get("complete"))
                     ? "complete" : "INCOMPLETE"));
             case EventType.SUCCESS -> line("  " + mark(Boolean.TRUE.equals(d.get("holds")) ? "ok" : "failed")

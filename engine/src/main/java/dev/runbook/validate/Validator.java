@@ -26,6 +26,7 @@ public final class Validator {
     private final Runbook runbook;
     private final Problems problems = new Problems();
     private final ReferenceChecker refs;
+    private final TargetRules rules;
     private final Map<String, Step> seenIds = new LinkedHashMap<>();
     private final Set<String> ignored;
 
@@ -33,6 +34,7 @@ public final class Validator {
         this.runbook = runbook;
         this.ignored = ignored;
         this.refs = new ReferenceChecker(runbook, problems, ignored);
+        this.rules = new TargetRules(runbook, problems);
     }
 
     /** Every problem of a parsed runbook; empty when it is valid. */
@@ -55,6 +57,7 @@ public final class Validator {
         for (Target t : runbook.targets().values()) {
             if (t instanceof Target.Ssh s) {
                 s.hosts().forEach(h -> refs.text(h, "targets." + t.name() + ".ssh", top));
+                login(s, top);
             } else if (t instanceof Target.Docker d) {
                 refs.text(d.url(), "targets." + t.name() + ".docker", top);
             }
@@ -81,6 +84,7 @@ public final class Validator {
     private void fact(Fact f, Scope scope) {
         String path = "facts." + f.name();
         target(f.on(), path + ".on", f.onAt());
+        rules.fact(f);
         FactSource s = f.source();
         if (s instanceof FactSource.Http h) {
             refs.text(h.url(), path + ".http.url", scope);
@@ -109,6 +113,17 @@ public final class Validator {
         }
     }
 
+    private void login(Target.Ssh t, Scope scope) {
+        String path = "targets." + t.name() + ".";
+        Target.SshLogin l = t.login();
+        refs.text(l.knownHosts(), path + "known_hosts", scope);
+        refs.text(l.identity(), path + "identity", scope);
+        refs.text(l.passphrase(), path + "passphrase", scope);
+        refs.text(l.password(), path + "password", scope);
+        refs.text(l.jump(), path + "jump", scope);
+        duration(l.connectTimeout(), path + "connect_timeout", scope);
+    }
+
     private void checks(List<Check> checks, String path, Scope scope) {
         for (int i = 0; i < checks.size(); i++) {
             refs.expr(checks.get(i).that(), path + "[" + i + "].that", scope);
@@ -126,6 +141,7 @@ public final class Validator {
         String path = c.path();
         uniqueId(step);
         target(c.on(), path + ".on", c.onAt());
+        rules.step(step);
         Scope here = new Scope("step '" + c.label() + "'", params, Map.copyOf(done), true, false);
         refs.expr(c.when(), path + ".when", here);
         duration(c.timeout(), path + ".timeout", here);
@@ -153,6 +169,12 @@ public final class Validator {
         } else if (step instanceof Step.Notify n) {
             refs.text(n.webhook(), path + ".notify.webhook", here);
             refs.text(n.message(), path + ".notify.message", here);
+        } else if (step instanceof Step.Upload u) {
+            refs.text(u.from(), path + ".upload.from", here);
+            refs.text(u.to(), path + ".upload.to", here);
+        } else if (step instanceof Step.Download d) {
+            refs.text(d.from(), path + ".download.from", here);
+            refs.text(d.to(), path + ".download.to", here);
         } else if (step instanceof Step.Group g) {
             steps(g.steps(), params, done);
         } else if (step instanceof Step.Include inc) {
@@ -178,6 +200,7 @@ public final class Validator {
                 uniqueId(r);
             }
             target(c.on(), c.path() + ".on", c.onAt());
+            rules.step(r);
             refs.expr(c.when(), c.path() + ".when", scope);
             if (r instanceof Step.Run run) {
                 refs.text(run.command(), c.path() + ".run", scope);

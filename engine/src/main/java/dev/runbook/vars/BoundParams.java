@@ -1,5 +1,6 @@
 package dev.runbook.vars;
 
+import dev.runbook.model.Inventory;
 import dev.runbook.model.Param;
 import dev.runbook.model.ParamType;
 import dev.runbook.secret.Masker;
@@ -14,8 +15,20 @@ import java.util.stream.Collectors;
  * @param declared the runbook's param declarations
  * @param values   name to typed value; a param with no value is absent
  * @param sources  name to where its value came from: {@code default}, {@code env NAME}, {@code --vars FILE}, {@code --set}
+ * @param inventory the hosts of {@code --inventory FILE}, for targets written {@code ssh: "@GROUP"};
+ *                  {@link Inventory#NONE} when none was given
  */
-public record BoundParams(Map<String, Param> declared, Map<String, Object> values, Map<String, String> sources) {
+public record BoundParams(Map<String, Param> declared, Map<String, Object> values, Map<String, String> sources,
+                          Inventory inventory) {
+
+    public BoundParams {
+        inventory = inventory == null ? Inventory.NONE : inventory;
+    }
+
+    /** Params without an inventory. */
+    public BoundParams(Map<String, Param> declared, Map<String, Object> values, Map<String, String> sources) {
+        this(declared, values, sources, Inventory.NONE);
+    }
 
     /** Names of the secret params. */
     public Set<String> secretNames() {

@@ -5,6 +5,8 @@ import dev.runbook.diag.Problems;
 import dev.runbook.diag.SourceLocation;
 import dev.runbook.model.Param;
 import dev.runbook.model.ParamValues;
+import dev.runbook.model.Inventory;
+import dev.runbook.parse.InventoryParser;
 import dev.runbook.parse.NodeReader;
 import dev.runbook.parse.YamlLoader;
 import java.nio.file.Path;
@@ -21,6 +23,7 @@ import org.snakeyaml.engine.v2.nodes.NodeTuple;
  * Gives each param its value for a run. Later sources win: the default, the param's environment variable,
  * each {@code --vars} file in order, then {@code --set}. Every value is checked against the param's type and
  * allowed values; every problem (unknown names, bad values, missing required params) is reported at once.
+ * The inventory file, when given, is read here too, its problems reported with the others.
  */
 public final class ParamBinder {
 
@@ -32,12 +35,23 @@ public final class ParamBinder {
      * @param env       the environment
      * @param recorded  typed values recorded by the journal of a run being resumed (no secrets); they win over
      *                  every other source, so that a resumed run goes on with the values it started with
+     * @param inventory the inventory file ({@code --inventory FILE}) for targets written {@code ssh: "@GROUP"}, or null
      */
     public record Inputs(List<Path> varsFiles, Map<String, String> sets, Map<String, String> env,
-                         Map<String, Object> recorded) {
+                         Map<String, Object> recorded, Path inventory) {
 
         public Inputs(List<Path> varsFiles, Map<String, String> sets, Map<String, String> env) {
-            this(varsFiles, sets, env, Map.of());
+            this(varsFiles, sets, env, Map.of(), null);
+        }
+
+        public Inputs(List<Path> varsFiles, Map<String, String> sets, Map<String, String> env,
+                      Map<String, Object> recorded) {
+            this(varsFiles, sets, env, recorded, null);
+        }
+
+        /** The same inputs, with the hosts of an inventory file (null for none). */
+        public Inputs withInventory(Path file) {
+            return new Inputs(varsFiles, sets, env, recorded, file);
         }
 
         public static Inputs none() {
@@ -46,7 +60,7 @@ public final class ParamBinder {
 
         /** The same inputs, with the values a journal recorded. */
         public Inputs withRecorded(Map<String, Object> values) {
-            return new Inputs(varsFiles, sets, env, values);
+            return new Inputs(varsFiles, sets, env, values, inventory);
         }
     }
 
@@ -86,6 +100,8 @@ public final class ParamBinder {
                 sources.put(k, "--vars " + file);
             });
         }
+        Inventory inventory = in.inventory() == null ? Inventory.NONE
+                : InventoryParser.read(in.inventory(), problems).orElse(Inventory.NONE);
         in.sets().forEach((k, v) -> {
             if (!declared.containsKey(k)) {
                 problems.add(SourceLocation.of(Path.of("--set")), k, "the runbook has no param '" + k + "'");
@@ -128,7 +144,7 @@ public final class ParamBinder {
                     + " with --set NAME=VALUE or in a --vars file");
         }
         problems.throwIfAny();
-        return new BoundParams(declared, values, sources);
+        return new BoundParams(declared, values, sources, inventory);
     }
 
     private static Map<String, Object> readVars(Path file, Map<String, Param> declared, Problems problems) {

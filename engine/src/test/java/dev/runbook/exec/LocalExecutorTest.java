@@ -42,8 +42,25 @@ class LocalExecutorTest {
 
     @Test
     void aPlainCommandDiesWithAKilledRunner() throws Exception {
+        ProcessHandle sleep = startAndKillRunner("sleep 31.4159", "sleep 31.4159");
+        assertThat(sleep.onExit().get(5, TimeUnit.SECONDS).isAlive()).as("the command died with the runner").isFalse();
+    }
+
+    @Test
+    void aShellCommandAndWhatItStartedDieWithAKilledRunner() throws Exception {
+        Path marker = tmp.resolve("after-the-sleep");
+        ProcessHandle sleep = startAndKillRunner("sleep 27.1828 && touch " + marker, "sleep 27.1828");
+        assertThat(sleep.onExit().get(5, TimeUnit.SECONDS).isAlive()).as("the shell's child died too").isFalse();
+        Thread.sleep(300);
+        assertThat(ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains(marker.toString())))
+                .as("the shell died").isEmpty();
+        assertThat(marker).doesNotExist();
+    }
+
+    /** Starts a runner on a one-step runbook, waits for the step's process (not a shell), kills the runner; that process. */
+    private ProcessHandle startAndKillRunner(String command, String processLine) throws Exception {
         Path rb = tmp.resolve("long.yml");
-        Files.writeString(rb, "runbook: long\nversion: 1\nsteps:\n  - id: wait\n    run: sleep 31.4159\n");
+        Files.writeString(rb, "runbook: long\nversion: 1\nsteps:\n  - id: wait\n    run: \"" + command + "\"\n");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process runner = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "dev.runbook.cli.Main",
                 "exec", rb.toString(), "--state-dir", tmp.resolve("state").toString(), "--quiet")
@@ -52,11 +69,12 @@ class LocalExecutorTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (sleep == null && System.nanoTime() < deadline) {
             sleep = ProcessHandle.allProcesses()
-                    .filter(p -> p.info().commandLine().orElse("").contains("sleep 31.4159")).findFirst().orElse(null);
+                    .filter(p -> p.info().commandLine().orElse("").contains(processLine)
+                            && !p.info().commandLine().orElse("").contains("/bin/sh")).findFirst().orElse(null);
             Thread.sleep(20);
         }
         assertThat(sleep).as("the step's command started").isNotNull();
         runner.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        assertThat(sleep.onExit().get(5, TimeUnit.SECONDS).isAlive()).as("the command died with the runner").isFalse();
+        return sleep;
     }
 }

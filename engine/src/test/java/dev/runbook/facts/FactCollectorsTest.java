@@ -334,7 +334,7 @@ class FactCollectorsTest {
                 """);
 
         assertThatThrownBy(() -> collect(c, "remote")).hasMessage("fact 'remote' cannot be collected: it is collected"
-                + " on target 'app' (ssh): this version collects facts on local targets only");
+                + " on target 'app' (ssh), and this collector was given no connections to targets");
     }
 
     @Test

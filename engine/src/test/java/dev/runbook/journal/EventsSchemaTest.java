@@ -296,6 +296,45 @@ class EventsSchemaTest {
     }
 
     @Test
+    void aRollingFleetDropsAHostThenStopsAndRollsBack() throws Exception {
+        var ssh = dev.runbook.testing.OpenSshHosts.require();
+        Path remote = Files.createTempDirectory(Path.of("/tmp"), "rb-events-");
+        try {
+            Files.setPosixFilePermissions(remote, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+            String hosts = String.join(", ", ssh.targets().subList(0, 4).stream().map(t -> "\"" + t + "\"").toList());
+            Path file = write("fleet.yml", """
+                    runbook: events-fleet
+                    version: 1
+                    targets:
+                      web:
+                        ssh: [ %s ]
+                        known_hosts: %s
+                        identity: %s
+                        serial: 2
+                        max_fail: 1
+                    steps:
+                      - id: deploy
+                        on: web
+                        run: "echo deploy ${target.host} >> %s/log"
+                        rollback: [ { run: "echo undo ${target.host}" } ]
+                      - id: check
+                        on: web
+                        run: "test ${target.host} != %s && test ${target.host} != %s"
+                    """.formatted(hosts, ssh.knownHosts(), ssh.key(), remote, ssh.hosts().get(1), ssh.hosts().get(2)));
+            Run r = exec(file);
+            assertThat(r.code).as(r.err).isEqualTo(1);
+            r.assertValid();
+            assertThat(r.types()).contains("rollout.batch", "step.host", "host.dropped");
+            assertThat(r.last("host.dropped").path("host").asString()).isEqualTo(ssh.target(1));
+            RUNS_PASSED.add("aRollingFleetDropsAHostThenStopsAndRollsBack");
+        } finally {
+            try (Stream<Path> files = Files.walk(remote)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+
+    @Test
     void triggerFiresAndRollsBack() throws Exception {
         Path file = write("trigger.yml", """
                 runbook: trigger
@@ -474,7 +513,7 @@ class EventsSchemaTest {
     }
 
     /** The number of tests above that run runbooks; each adds its name to {@link #RUNS_PASSED} as its last act. */
-    static final int RUN_TESTS = 8;
+    static final int RUN_TESTS = 9;
     static final Set<String> RUNS_PASSED = java.util.Collections.synchronizedSet(new TreeSet<>());
 
     // ------------------------------------------------------------------ helpers

@@ -111,7 +111,7 @@ class RunbookSchemaFixtureTest {
     }
 
     static Stream<String> schemaFiles() {
-        return Stream.of("runbook.schema.json", "fragment.schema.json");
+        return Stream.of("runbook.schema.json", "fragment.schema.json", "inventory.schema.json");
     }
 
     @Test
@@ -279,6 +279,26 @@ class RunbookSchemaFixtureTest {
                         steps:
                           - { id: hello, on: app, run: echo hello }
                         """, "oneOf", "/targets/app", null),
+                Arguments.of("ssh login key on a docker target", """
+                        runbook: demo
+                        version: 1
+                        targets:
+                          d: { docker: "unix:///var/run/docker.sock", identity: ~/.ssh/id }
+                        steps:
+                          - { id: hello, on: d, run: echo hello }
+                        """, "not", "/targets/d", null),
+                Arguments.of("upload without to", """
+                        runbook: demo
+                        version: 1
+                        steps:
+                          - { id: config, upload: { from: files/app.env } }
+                        """, "required", "/steps/0/upload", "to"),
+                Arguments.of("upload mode not octal", """
+                        runbook: demo
+                        version: 1
+                        steps:
+                          - { id: config, upload: { from: files/app.env, to: /srv/.env, mode: "rw-r-----" } }
+                        """, "pattern", "/steps/0/upload/mode", null),
                 Arguments.of("missing runbook", """
                         version: 1
                         steps:
