@@ -77,7 +77,6 @@ final class RemoteLocks implements AutoCloseable {
         while (true) {
             try {
                 try {
-                    ex.run("mkdir -p .runbook/locks", Duration.ofSeconds(30), Executor.OutputListener.NONE);
                     return RemoteLock.acquire(ex, dir, owner, null, false);
                 } catch (RemoteLockHeldException held) {
                     if (gone(held.holder(), runId)) {

@@ -84,14 +84,13 @@ public final class RunEngine {
                 + String.join(", ", TargetKey.hosts(runbook, params)));
         try (LocalLock lock = LocalLock.acquire(store.lockFile(TargetKey.of(runbook, params)), what, runId,
                 options.lockWait());
-             Journal journal = Journal.open(store.runDir(runId));
              Targets targets = new Targets(runbook, params, new SshLogins(params,
-                     new SshLogins.Settings(options.acceptNewHostKeys(), baseDir())))) {
+                     new SshLogins.Settings(options.acceptNewHostKeys(), baseDir())));
+             RemoteLocks remote = RemoteLocks.acquire(targets, Targets.used(runbook), TargetKey.of(runbook, params),
+                     runId, options.lockWait());
+             Journal journal = Journal.open(store.runDir(runId))) {
             options.facts().useExecutors(targets::executor);
-            try (RemoteLocks remote = RemoteLocks.acquire(targets, Targets.used(runbook), TargetKey.of(runbook, params),
-                    runId, options.lockWait())) {
-                return run(runId, history, rollBack, startInfo, journal, targets);
-            }
+            return run(runId, history, rollBack, startInfo, journal, targets);
         }
     }
 

@@ -117,24 +117,18 @@ final class Targets implements AutoCloseable {
         });
     }
 
-    /** What {@code target} is in expressions evaluated on a host of it. */
+    /**
+     * What {@code target} is in expressions evaluated on a host of it: {@code name} (the host's name on an SSH
+     * target: its inventory name, or its address as written; else the target's name), {@code host} (the host part
+     * of its address), {@code kind} and {@code vars} (the host's inventory vars).
+     */
     Map<String, Object> root(String name, Inventory.Host host) {
         Target t = target(name);
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", t.name());
+        boolean ssh = t instanceof Target.Ssh;
+        m.put("name", ssh ? host.name() : t.name());
+        m.put("host", ssh ? dev.runbook.exec.ssh.SshAddress.parse(host.address()).host() : host.address());
         m.put("kind", t.kind());
-        if (t instanceof Target.Ssh) {
-            var a = dev.runbook.exec.ssh.SshAddress.parse(host.address());
-            m.put("host", a.host());
-            m.put("host_name", host.name());
-            m.put("user", a.user() == null ? "" : a.user());
-            m.put("port", a.port() == null ? 22 : a.port());
-            m.put("address", host.address());
-        } else {
-            m.put("host", host.address());
-            m.put("host_name", host.name());
-            m.put("address", host.address());
-        }
         m.put("vars", host.vars());
         return m;
     }

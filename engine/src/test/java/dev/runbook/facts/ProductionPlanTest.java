@@ -176,7 +176,8 @@ class ProductionPlanTest {
                 "source_dir: \"" + src + "\"",
                 "release_notes_file: \"" + notes + "\"",
                 "github_api: \"" + base + "/gh\"",
-                "app_host: app1.ops.example.com",
+                // a loopback port where nothing listens: the SSH facts fail at once, and no name is looked up
+                "app_host: \"127.0.0.1:1\"",
                 "ssh_user: deploy",
                 "app_dir: /srv/agent-ops",
                 "air_gapped: false",
@@ -243,11 +244,11 @@ class ProductionPlanTest {
         assertThat(section(out, "release notes prepared")).contains("[ok]");
         // air_gapped is false: the expression never reads facts.egress, so its detail does not name it
         assertThat(section(out, "air-gapped site really isolated")).contains("[ok]").doesNotContain("egress =");
-        // facts on the SSH target app are not collected yet, and the plan says why
+        // facts on the SSH target app are collected there: the host cannot be reached, and the plan says why
         for (String ssh : List.of("rollback plan ready (backup space)", "rollback plan ready (restore tools)",
                 "no security hold")) {
-            assertThat(section(out, ssh)).contains("[ERROR]").contains("on target 'app' (ssh)")
-                    .contains("collects facts on local targets only");
+            assertThat(section(out, ssh)).contains("[ERROR]").contains("cannot connect to deploy@127.0.0.1:1")
+                    .contains("refused");
         }
         // rollback triggers over live facts are evaluated too
         assertThat(out).contains("read facts.campaign_form.status = 200");
@@ -284,7 +285,7 @@ class ProductionPlanTest {
         assertThat(pre.get("all tests passing").get("detail").asString()).contains("'pending'");
         assertThat(pre.get("migrations tested in staging").get("status").asString()).isEqualTo("holds");
         assertThat(pre.get("no security hold").get("status").asString()).isEqualTo("error");
-        assertThat(pre.get("no security hold").get("detail").asString()).contains("local targets only");
+        assertThat(pre.get("no security hold").get("detail").asString()).contains("cannot connect to deploy@127.0.0.1:1");
         assertThat(r.all()).doesNotContain(DB_PASSWORD_MARKER);
     }
 }

@@ -51,6 +51,7 @@ public final class RemoteLock {
         long stale = staleAfter == null || !takeOver ? -1 : staleAfter.toSeconds();
         String script = "d=" + ShellQuote.quote(dir) + "; o=" + ShellQuote.quote(o) + "; s=" + stale + "\n"
                 + "take() { mkdir \"$d\" 2>/dev/null || return 1; printf 'owner=%s\\nsince=%s\\n' \"$o\" \"$(date +%s)\" > \"$d/owner\"; }\n"
+                + "case $d in */*) mkdir -p \"${d%/*}\" 2>/dev/null ;; esac\n"
                 + "if take; then echo acquired; exit 0; fi\n"
                 + "[ -d \"$d\" ] || { echo \"cannot create $d\" >&2; exit 4; }\n"
                 + "h=$(cat \"$d/owner\" 2>/dev/null)\n"

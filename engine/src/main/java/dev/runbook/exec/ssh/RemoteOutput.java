@@ -90,6 +90,11 @@ final class RemoteOutput implements Runnable {
         }
     }
 
+    /** Whether the stream has ended. */
+    boolean ended() {
+        return done.isDone();
+    }
+
     /** Waits up to {@code ms} for the end of the stream. */
     void join(long ms) throws InterruptedException {
         try {

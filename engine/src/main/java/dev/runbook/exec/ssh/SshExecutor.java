@@ -77,14 +77,17 @@ public final class SshExecutor implements Executor {
         long deadline = timeout == null ? Long.MAX_VALUE : start + timeout.toNanos();
         boolean timedOut = false;
         try {
-            long nap = 1;
             while (!ch.isClosed() && session.isConnected()) {
-                if (System.nanoTime() - deadline >= 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
                     timedOut = true;
                     break;
                 }
-                Thread.sleep(nap);
-                nap = Math.min(nap * 2, 20);
+                if (out.ended()) {
+                    Thread.sleep(1); // the exit status and the close follow the end of the output at once
+                } else {
+                    out.join(Math.max(1, Math.min(50, left / 1_000_000)));
+                }
             }
         } catch (InterruptedException e) {
             kill(session, out.pid(GRACE_MS / 2));
