@@ -15,7 +15,9 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, utf8(System.out), utf8(System.err)));
+        int code = run(args, utf8(System.out), utf8(System.err));
+        dev.runbook.exec.LocalExecutor.stopWatching();
+        System.exit(code);
     }
 
     private static PrintWriter utf8(java.io.OutputStream stream) {

@@ -30,11 +30,13 @@ final class DeathWatch {
 
     private static DeathWatch instance;
 
+    private final Process process;
     private final OutputStream pipe;
     private boolean broken;
 
-    private DeathWatch(OutputStream pipe) {
-        this.pipe = pipe;
+    private DeathWatch(Process process) {
+        this.process = process;
+        this.pipe = process.getOutputStream();
     }
 
     /** The runner's watcher, started on first use; null when it cannot start (commands then outlive a crash). */
@@ -44,12 +46,31 @@ final class DeathWatch {
                 Process p = new ProcessBuilder("/bin/sh", "-c", SCRIPT)
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                         .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-                instance = new DeathWatch(p.getOutputStream());
+                instance = new DeathWatch(p);
             } catch (IOException e) {
                 return null;
             }
         }
         return instance;
+    }
+
+    /**
+     * Ends the watcher, as the runner's end would (killing what is still listed), and waits for it: a JVM that
+     * exits with a child still alive takes 0.3 s longer to go.
+     */
+    static synchronized void stop() {
+        if (instance == null) {
+            return;
+        }
+        try {
+            instance.pipe.close();
+            instance.process.waitFor(1, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (IOException e) {
+            // it is gone already
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        instance = null;
     }
 
     /** The command started: kill it should the runner die before it ends. */

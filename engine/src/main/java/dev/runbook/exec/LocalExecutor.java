@@ -89,6 +89,11 @@ public final class LocalExecutor implements Executor {
         }
     }
 
+    /** Ends the watch over this process's commands (see {@link DeathWatch}); for the end of the process. */
+    public static void stopWatching() {
+        DeathWatch.stop();
+    }
+
     @Override
     public void upload(java.nio.file.Path local, String remote, String mode) {
         copy(local, java.nio.file.Path.of(remote), mode);

@@ -110,16 +110,30 @@ final class RemoteLocks implements AutoCloseable {
 
     @Override
     public void close() {
-        for (RemoteLock l : held) {
-            try {
-                l.release();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) {
-                // the host is unreachable now: its lock stays, and names this run, which a resume takes over
-            }
+        if (held.isEmpty()) {
+            return;
         }
-        held.clear();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(held.size(), Targets.DEFAULT_FORKS));
+        try {
+            List<Future<?>> releases = new ArrayList<>();
+            for (RemoteLock l : held) {
+                releases.add(pool.submit(() -> {
+                    l.release();
+                    return null;
+                }));
+            }
+            for (Future<?> f : releases) {
+                try {
+                    f.get();
+                } catch (ExecutionException e) {
+                    // the host is unreachable now: its lock stays, and names this run, which a resume takes over
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            pool.shutdownNow();
+            held.clear();
+        }
     }
 }

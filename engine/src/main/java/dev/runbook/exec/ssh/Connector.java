@@ -66,6 +66,7 @@ final class Connector {
         }
         s.setUserInfo(new Secrets(options.passphrase(), options.password()));
         s.setDaemonThread(true);
+        s.setSocketFactory(new NoDelaySockets((int) options.connectTimeout().toMillis()));
         try {
             s.setServerAliveInterval((int) options.keepAlive().toMillis());
             s.setServerAliveCountMax(SshOptions.KEEPALIVE_COUNT);
