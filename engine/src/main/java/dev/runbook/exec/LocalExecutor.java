@@ -26,11 +26,17 @@ public final class LocalExecutor implements Executor {
      * or {@code systemctl restart app}) runs directly, as the shell would run it, one program start fewer.
      */
     static java.util.List<String> argv(String command) {
+        return plainWords(command) ? java.util.List.of(command.strip().split("[ \t]+"))
+                : java.util.List.of("/bin/sh", "-c", command);
+    }
+
+    /**
+     * Whether a command is plain words (a program and its arguments, no quoting, expansion, redirection, control or
+     * shell builtin), which runs the same with or without a shell around it.
+     */
+    public static boolean plainWords(String command) {
         String trimmed = command.strip();
-        if (SIMPLE.matcher(trimmed).matches() && !SHELL_ONLY.contains(trimmed.split("[ \t]+")[0])) {
-            return java.util.List.of(trimmed.split("[ \t]+"));
-        }
-        return java.util.List.of("/bin/sh", "-c", command);
+        return SIMPLE.matcher(trimmed).matches() && !SHELL_ONLY.contains(trimmed.split("[ \t]+")[0]);
     }
 
     @Override

@@ -60,11 +60,7 @@ final class RunContext {
     Map<String, Object> roots(Scope scope, String target, Map<String, Object> previous, Inventory.Host host) {
         Map<String, Object> roots = new HashMap<>();
         roots.put("params", scope.params());
-        Map<String, Object> steps = new LinkedHashMap<>();
-        synchronized (results) {
-            results.forEach((id, r) -> steps.put(id, r.toRoot()));
-        }
-        roots.put("steps", steps);
+        roots.put("steps", new StepsRoot(results));
         roots.put("run", Map.of("id", runId, "start", startMs, "dry", false, "runbook", runbook.name()));
         roots.put("env", env);
         roots.put("facts", new LazyFacts(runbook.facts(), facts, this::recordFact));

@@ -26,9 +26,11 @@ final class RemoteCommand {
      * that no step goes on running on a host behind the journal's back. A command that ends stops its watcher.
      */
     static String wrap(String command) {
+        // plain words run without a shell of their own (one program start fewer), split as a shell would split them
+        String run = dev.runbook.exec.LocalExecutor.plainWords(command) ? "set -f; $1" : "/bin/sh -c \"$1\"";
         return "exec /bin/sh -c 'echo " + PID_MARK + "$$; exec 3<&0; "
                 + "(while read -r l; do :; done; kill -s KILL -- -$$ 2>/dev/null || kill -s KILL $$) <&3 >/dev/null 2>&1 & "
-                + "w=$!; /bin/sh -c \"$1\" </dev/null 3<&-; r=$?; kill $w 2>/dev/null; exit $r' runbook-step "
+                + "w=$!; " + run + " </dev/null 3<&-; r=$?; kill $w 2>/dev/null; exit $r' runbook-step "
                 + ShellQuote.quote(command);
     }
 

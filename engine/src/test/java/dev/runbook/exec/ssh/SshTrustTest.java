@@ -163,4 +163,22 @@ class SshTrustTest {
             assertThat(sshd.sessions.get()).isEqualTo(1);
         }
     }
+
+    @Test
+    void anEncryptedKeyLogsInWithItsPassphraseAndIsNamedWithout() throws Exception {
+        Path locked = dir.resolve("locked");
+        Keys.run("ssh-keygen", "-q", "-t", "ecdsa", "-b", "256", "-N", "open sesame", "-C", "locked", "-f",
+                locked.toString());
+        sshd.close();
+        sshd = new TestSshd(dir, List.of(Keys.pub(locked)), "s3cret", false);
+        Files.writeString(knownHosts, sshd.knownHostsLine() + "\n");
+        SshOptions without = Keys.options(dir, locked, false);
+        try (SshSessions s = new SshSessions(without)) {
+            assertThatThrownBy(() -> s.executor(address()).run("true", null, null)).isInstanceOf(SshException.class)
+                    .hasMessageContaining(locked.toString()).hasMessageContaining("passphrase");
+        }
+        try (SshSessions s = new SshSessions(without.withIdentities(List.of(locked), "open sesame"))) {
+            assertThat(s.executor(address()).run("echo unlocked", null, null).stdout()).isEqualTo("unlocked");
+        }
+    }
 }
