@@ -7,10 +7,10 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Reads one output stream of a process on a thread of a shared pool (a step does not pay for starting threads),
- * passing lines on and keeping the last part.
+ * Reads one output stream of a command on a thread of a shared pool (a step does not pay for starting threads),
+ * passing lines on and keeping the last part. Used for local processes and for SSH channels alike.
  */
-final class OutputCapture implements Runnable {
+public final class OutputCapture implements Runnable {
 
     private static final java.util.concurrent.ExecutorService READERS = java.util.concurrent.Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "output-reader");
@@ -19,18 +19,29 @@ final class OutputCapture implements Runnable {
     });
 
     /** How much of a command's output a result keeps (the tail). */
-    static final int LIMIT = 64 * 1024;
+    public static final int LIMIT = 64 * 1024;
 
     private final InputStream in;
     private final boolean stderr;
     private final Executor.OutputListener listener;
+    private final java.util.function.Predicate<String> own;
     private final StringBuilder kept = new StringBuilder();
     private java.util.concurrent.Future<?> done;
 
     OutputCapture(InputStream in, boolean stderr, Executor.OutputListener listener) {
+        this(in, stderr, listener, line -> false);
+    }
+
+    /**
+     * @param own takes the lines that are the executor's own business, not the command's output (such as a
+     *            wrapper's report of the command's process id): true when it took the line
+     */
+    public OutputCapture(InputStream in, boolean stderr, Executor.OutputListener listener,
+                         java.util.function.Predicate<String> own) {
         this.in = in;
         this.stderr = stderr;
         this.listener = listener;
+        this.own = own;
     }
 
     @Override
@@ -38,6 +49,9 @@ final class OutputCapture implements Runnable {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             String line;
             while ((line = r.readLine()) != null) {
+                if (own.test(line)) {
+                    continue;
+                }
                 listener.line(stderr, line);
                 synchronized (kept) {
                     kept.append(line).append('\n');
@@ -52,12 +66,17 @@ final class OutputCapture implements Runnable {
     }
 
     /** Starts reading. */
-    void start() {
+    public void start() {
         done = READERS.submit(this);
     }
 
+    /** Whether the stream has ended. */
+    public boolean ended() {
+        return done.isDone();
+    }
+
     /** Waits up to {@code ms} for the stream's end. */
-    void join(long ms) throws InterruptedException {
+    public void join(long ms) throws InterruptedException {
         try {
             done.get(ms, java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
@@ -66,7 +85,7 @@ final class OutputCapture implements Runnable {
     }
 
     /** The output read, up to its last {@link #LIMIT} characters, without the final newline. */
-    String text() {
+    public String text() {
         synchronized (kept) {
             String s = kept.length() > LIMIT ? kept.substring(kept.length() - LIMIT) : kept.toString();
             return s.endsWith("\n") ? s.substring(0, s.length() - 1) : s;

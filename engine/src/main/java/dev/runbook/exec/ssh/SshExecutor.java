@@ -5,6 +5,7 @@ import com.jcraft.jsch.JSchException;
 import com.jcraft.jsch.Session;
 import dev.runbook.exec.CommandResult;
 import dev.runbook.exec.Executor;
+import dev.runbook.exec.OutputCapture;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -51,8 +52,9 @@ public final class SshExecutor implements Executor {
             throws InterruptedException {
         long start = System.nanoTime();
         ChannelExec ch;
-        RemoteOutput out;
-        RemoteOutput err;
+        PidLine pid = new PidLine();
+        OutputCapture out;
+        OutputCapture err;
         Session session = c.session();
         try {
             ch = open(session, RemoteCommand.wrap(command));
@@ -65,8 +67,8 @@ public final class SshExecutor implements Executor {
             ch = open(session, RemoteCommand.wrap(command));
         }
         try {
-            out = new RemoteOutput(ch.getInputStream(), false, output);
-            err = new RemoteOutput(ch.getErrStream(), true, output);
+            out = new OutputCapture(ch.getInputStream(), false, output, pid);
+            err = new OutputCapture(ch.getErrStream(), true, output, line -> false);
             out.start();
             err.start();
             ch.connect((int) sessions.options().connectTimeout().toMillis());
@@ -90,12 +92,12 @@ public final class SshExecutor implements Executor {
                 }
             }
         } catch (InterruptedException e) {
-            kill(session, out.pid(GRACE_MS / 2));
+            kill(session, pid.await(out, GRACE_MS / 2));
             ch.disconnect();
             throw e;
         }
         if (timedOut) {
-            kill(session, out.pid(GRACE_MS / 2));
+            kill(session, pid.await(out, GRACE_MS / 2));
             awaitClosed(ch, KILL_WAIT_MS);
         }
         boolean finished = ch.isClosed() && (ch.getExitStatus() != -1 || ch.getExitSignal() != null);
