@@ -52,6 +52,17 @@ public sealed interface FactSource {
         }
     }
 
+    /**
+     * A container on a docker target ({@code docker inspect}): {@code exists}, {@code running}, {@code state},
+     * {@code health}, {@code image} (the image id), {@code restart_count}, {@code started_at}; or, with {@code info},
+     * the engine's version and counts.
+     */
+    record Docker(Containers.Ref container, boolean info) implements FactSource {
+        public String kind() {
+            return "docker";
+        }
+    }
+
     /** A file: whether it exists, its size, modification time and content. */
     record File(Text path) implements FactSource {
         public String kind() {

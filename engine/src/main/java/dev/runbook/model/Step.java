@@ -92,6 +92,45 @@ public sealed interface Step {
         }
     }
 
+    /** A one-off container on a docker target: started, waited for, its output and exit code kept, removed. */
+    record Container(StepCommon common, Containers.Spec spec) implements Step {
+        public String kind() {
+            return "container";
+        }
+    }
+
+    /** A command run in a running container ({@code docker exec}), with its output and exit code. */
+    record Exec(StepCommon common, Containers.Ref container, Text command) implements Step {
+        public String kind() {
+            return "exec";
+        }
+    }
+
+    /**
+     * {@code restart}, {@code stop} or {@code start} of a container, or of every container of a Compose service.
+     *
+     * @param action restart, stop or start: also the kind
+     */
+    record Service(StepCommon common, String action, Containers.Ref container) implements Step {
+        public String kind() {
+            return action;
+        }
+    }
+
+    /** {@code pull} of an image from its registry. */
+    record Pull(StepCommon common, Text image) implements Step {
+        public String kind() {
+            return "pull";
+        }
+    }
+
+    /** The Compose command line, on a local or SSH target. */
+    record Compose(StepCommon common, Containers.Compose compose) implements Step {
+        public String kind() {
+            return "compose";
+        }
+    }
+
     /** Steps run in order as one. */
     record Group(StepCommon common, List<Step> steps) implements Step {
         public String kind() {

@@ -24,11 +24,13 @@ import java.util.Map;
  * @param at              where the step starts
  * @param onAt            where its target is named (the step's start when it names none)
  * @param runOnce         on a fleet, the step runs on one host only (the first still in play)
+ * @param changesImage    the Compose service whose image the step changes ({@code changes_image}), or null
  */
 public record StepCommon(String id, String name, String description, String on, Expr when, DurationSpec timeout,
                          int retries, DurationSpec delay, List<Step> rollback, Map<String, Text> outputs,
                          boolean irreversible, boolean continueOnError, String message, String path,
-                         SourceLocation at, SourceLocation onAt, boolean runOnce) {
+                         SourceLocation at, SourceLocation onAt, boolean runOnce,
+                         Containers.ImageWatch changesImage) {
 
     /** The label for humans: the name, else the id, else the path. */
     public String label() {

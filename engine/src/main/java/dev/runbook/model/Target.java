@@ -61,8 +61,13 @@ public sealed interface Target {
         public static final SshLogin DEFAULTS = new SshLogin(null, null, null, null, null, null);
     }
 
-    /** A Docker engine reached at a URL ({@code unix:///var/run/docker.sock}, {@code tcp://host:2376}). */
-    record Docker(String name, Text url, String description, SourceLocation at) implements Target {
+    /**
+     * A Docker engine reached at a URL ({@code unix:///var/run/docker.sock}, {@code tcp://host:2376}).
+     *
+     * @param url   null for {@code DOCKER_HOST}, else the local socket
+     * @param certs a directory with {@code ca.pem}, {@code cert.pem} and {@code key.pem} for TLS, or null
+     */
+    record Docker(String name, Text url, Text certs, String description, SourceLocation at) implements Target {
         public String kind() {
             return "docker";
         }

@@ -121,7 +121,7 @@ final class StepParser {
                 on.orElse(defaultOn), when.orElse(null), timeout.orElse(null), retries, delay.orElse(null),
                 rollback, outputs, f.bool("irreversible", false), f.bool("continue_on_error", false),
                 f.string("message").orElse(null), f.path(), r.at(f.node()), onAt,
-                f.bool("run_once", false));
+                f.bool("run_once", false), null);
     }
 
     private List<Step> rollbackSteps(Fields f, int depth, String stepOn) {

@@ -51,7 +51,7 @@ final class TargetFactParser {
                 return Optional.of(new Target.Local(name, description, r.at(t.node())));
             }
             case "docker" -> {
-                return t.text("docker").map(u -> new Target.Docker(name, u, description, r.at(t.node())));
+                return t.text("docker").map(u -> new Target.Docker(name, u, null, description, r.at(t.node())));
             }
             default -> {
                 return SshTargetParser.ssh(name, t, description, r.at(t.node()));
