@@ -75,6 +75,7 @@ public final class Runbooks {
         var collector = new dev.runbook.facts.LocalFactCollector(runbook, roots);
         try (var targets = dev.runbook.exec.TargetConnections.open(runbook, params)) {
             collector.useExecutors(targets::executor);
+            collector.useEngines(targets::docker);
             return Planner.online(runbook, params, inputs.env(), notes, collector);
         }
     }

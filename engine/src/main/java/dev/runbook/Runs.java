@@ -90,6 +90,7 @@ public final class Runs {
                 FactRoots.of(runbook, params, inputs.env(), "verify", System.currentTimeMillis(), false));
         try (var targets = dev.runbook.exec.TargetConnections.open(runbook, params)) {
             collector.useExecutors(targets::executor);
+            collector.useEngines(targets::docker);
             return dev.runbook.exec.Verification.check(runbook, params, last, collector, inputs.env());
         }
     }

@@ -90,6 +90,7 @@ final class FactsCommand implements Callable<Integer> {
         List<Collected> got = new ArrayList<>();
         try (var targets = dev.runbook.exec.TargetConnections.open(runbook, params)) {
             collector.useExecutors(targets::executor);
+            collector.useEngines(targets::docker);
             for (Fact f : wanted) {
                 try {
                     got.add(new Collected(f, collector.collect(f), null));

@@ -16,6 +16,10 @@ public interface FactCollector {
     default void useExecutors(java.util.function.Function<String, Executor> executors) {
     }
 
+    /** Gives the collector the run's Docker engines, by target name, for {@code docker} and container logs facts. */
+    default void useEngines(java.util.function.Function<String, dev.runbook.exec.docker.DockerEngine> engines) {
+    }
+
     /** Collects nothing: every fact read fails with the reason, so guards over facts fail closed. */
     FactCollector NONE = fact -> {
         throw new dev.runbook.diag.RunbookException("fact '" + fact.name() + "' cannot be collected: this version"

@@ -34,7 +34,7 @@ final class FleetRun implements AutoCloseable {
 
     /** Kinds that run once per host; the others run once per step, whatever the target. */
     static boolean perHost(Step s) {
-        return s instanceof Step.Run || s instanceof Step.Upload || s instanceof Step.Download
+        return s instanceof Step.Run || s instanceof Step.Upload || s instanceof Step.Download || s instanceof Step.Compose
                 || s instanceof Step.Assert || s instanceof Step.Wait || s instanceof Step.Http;
     }
 

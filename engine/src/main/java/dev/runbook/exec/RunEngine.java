@@ -78,7 +78,6 @@ public final class RunEngine {
 
     private Outcome run(String runId, RunHistory history, boolean rollBack, Map<String, Object> startInfo)
             throws InterruptedException {
-        Targets.requireReachable(runbook);
         RunStore store = options.store();
         String what = params.masker().mask("runbook " + runbook.name() + " on "
                 + String.join(", ", TargetKey.hosts(runbook, params)));
@@ -90,6 +89,7 @@ public final class RunEngine {
                      runId, options.lockWait());
              Journal journal = Journal.open(store.runDir(runId))) {
             options.facts().useExecutors(targets::executor);
+            options.facts().useEngines(targets::docker);
             return run(runId, history, rollBack, startInfo, journal, targets);
         }
     }
@@ -115,6 +115,7 @@ public final class RunEngine {
                 ctx.dropped.put(t, set);
             });
             history.openWindows().forEach((id, t) -> ctx.openWindows.put(id, t.toEpochMilli()));
+            ctx.images.putAll(history.images());
         }
         Thread runner = Thread.currentThread();
         try (Signals signals = Signals.install(() -> {

@@ -102,6 +102,18 @@ public record RunHistory(Event started, Map<String, StepResult> results, Map<Str
         return out;
     }
 
+    /** The image each step that changes one recorded before it ran ({@code image.recorded}), by step id. */
+    public Map<String, ImageWatches.Recorded> images() {
+        Map<String, ImageWatches.Recorded> out = new LinkedHashMap<>();
+        for (Event e : events) {
+            if (e.type().equals(EventType.IMAGE_RECORDED) && "before".equals(e.text("when"))) {
+                out.put(e.step(), new ImageWatches.Recorded(e.text("target"), e.text("project"), e.text("service"),
+                        e.text("image"), e.text("error")));
+            }
+        }
+        return out;
+    }
+
     /** The hosts that left the run after failing within max_fail, by target. */
     public Map<String, java.util.Set<String>> dropped() {
         Map<String, java.util.Set<String>> out = new LinkedHashMap<>();

@@ -32,10 +32,12 @@ final class Saga {
 
     private final RunContext ctx;
     private final StepRunner runner;
+    private final ImageWatches images;
 
     Saga(RunContext ctx, StepRunner runner) {
         this.ctx = ctx;
         this.runner = runner;
+        this.images = new ImageWatches(ctx);
     }
 
     /**
@@ -58,7 +60,8 @@ final class Saga {
                 wall = r.label();
                 continue;
             }
-            if (r.result().status().equals(StepResult.SKIPPED) || r.step().common().rollback().isEmpty()) {
+            if (r.result().status().equals(StepResult.SKIPPED)
+                    || r.step().common().rollback().isEmpty() && r.step().common().changesImage() == null) {
                 continue;
             }
             List<Ran> same = new ArrayList<>(List.of(r));
@@ -146,6 +149,34 @@ final class Saga {
             previous = res.toRoot();
             lastOk = res.ok();
         }
+        if (r.step().common().changesImage() != null && r.host() == null) {
+            lastOk = restoreImage(r, actions.size() + 1, done) && lastOk;
+        }
         return lastOk;
+    }
+
+    /**
+     * The compensation every step with {@code changes_image} has after its own actions: the service recreated from
+     * the image it ran before the step (numbered after the step's rollback list).
+     */
+    private boolean restoreImage(Ran r, int action, Map<String, String> done) throws InterruptedException {
+        String key = r.step().id() + "#" + action;
+        if (done.containsKey(key)) {
+            return done.get(key).equals(StepResult.OK);
+        }
+        long start = System.nanoTime();
+        String error = null;
+        try {
+            images.restore(r.step());
+        } catch (dev.runbook.diag.RunbookException e) {
+            error = e.getMessage();
+        }
+        ImageWatches.Recorded rec = ctx.images.get(r.step().id());
+        ctx.events.emit(EventType.ROLLBACK_ACTION, r.step().id(), "action", action, "status",
+                error == null ? StepResult.OK : StepResult.FAILED, "kind", "restore_image", "target",
+                rec == null ? r.step().common().changesImage().target() : rec.target(), "image",
+                rec == null ? null : rec.image(), "duration_ms", (System.nanoTime() - start) / 1_000_000, "attempts", 1,
+                "error", error);
+        return error == null;
     }
 }

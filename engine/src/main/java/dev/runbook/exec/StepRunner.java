@@ -17,10 +17,12 @@ final class StepRunner {
     private final RunContext ctx;
     private final TriggerWatch triggers;
     private final Http http = new Http();
+    private final DockerSteps docker;
 
     StepRunner(RunContext ctx, TriggerWatch triggers) {
         this.ctx = ctx;
         this.triggers = triggers;
+        this.docker = new DockerSteps(ctx);
     }
 
     /** Runs the step with its retries; an approval that is pending or refused stops the run. */
@@ -78,17 +80,16 @@ final class StepRunner {
         try {
             if (step instanceof Step.Run r) {
                 Executor ex = host == null ? ctx.targets.executor(on) : ctx.targets.executor(on, host);
-                CommandResult res = ex.run(ctx.render(r.command(), scope, roots, true),
-                        duration(step.common().timeout(), scope, null), (err, line) -> ctx.events.emit(
-                                EventType.STEP_OUTPUT, named, "stream", err ? "stderr" : "stdout", "line", line,
-                                "action", action, "host", hostName(host)));
-                a.ok = res.ok();
-                a.timedOut = res.timedOut();
-                a.exitCode = res.exitCode();
-                a.stdout = res.stdout();
-                a.stderr = res.stderr();
-                a.error = res.timedOut() ? "timed out after " + step.common().timeout()
-                        : res.ok() ? null : "exit code " + res.exitCode();
+                took(a, step, ex.run(ctx.render(r.command(), scope, roots, true),
+                        duration(step.common().timeout(), scope, null), output(named, action, host)));
+            } else if (DockerSteps.handles(step)) {
+                CommandResult res = docker.run(step, scope, roots, duration(step.common().timeout(), scope, null),
+                        output(named, action, host), host);
+                if (res == null) {
+                    a.ok = true;
+                } else {
+                    took(a, step, res);
+                }
             } else if (step instanceof Step.Assert as) {
                 a.ok = ctx.test(as.that(), roots);
                 a.error = a.ok ? null : step.common().message() != null ? step.common().message()
@@ -118,6 +119,23 @@ final class StepRunner {
             a.error = e.getMessage();
         }
         return a;
+    }
+
+    /** Passes a command's lines on as {@code step.output} events. */
+    private Executor.OutputListener output(String named, Integer action, Inventory.Host host) {
+        return (err, line) -> ctx.events.emit(EventType.STEP_OUTPUT, named, "stream", err ? "stderr" : "stdout",
+                "line", line, "action", action, "host", hostName(host));
+    }
+
+    /** The attempt as the command ended. */
+    private static void took(Attempt a, Step step, CommandResult res) {
+        a.ok = res.ok();
+        a.timedOut = res.timedOut();
+        a.exitCode = res.exitCode();
+        a.stdout = res.stdout();
+        a.stderr = res.stderr();
+        a.error = res.timedOut() ? "timed out after " + step.common().timeout()
+                : res.ok() ? null : "exit code " + res.exitCode();
     }
 
     private static String hostName(Inventory.Host host) {

@@ -19,6 +19,7 @@ final class StepWalk {
     private final StepRunner runner;
     private final TriggerWatch triggers;
     private final Rollout rollout;
+    private final ImageWatches images;
     /** Every step that ran (on a fleet, every host's run of it), in order of completion, for the rollback. */
     final List<Saga.Ran> ran = java.util.Collections.synchronizedList(new ArrayList<>());
 
@@ -27,6 +28,7 @@ final class StepWalk {
         this.runner = runner;
         this.triggers = triggers;
         this.rollout = new Rollout(ctx, new FleetRun(ctx, runner, this), saga, triggers, this);
+        this.images = new ImageWatches(ctx);
     }
 
     void walk(List<Step> steps, Scope scope) throws StopRun, InterruptedException {
@@ -86,7 +88,9 @@ final class StepWalk {
             } else {
                 result = unreachable(s);
                 if (result == null) {
+                    images.before(s, scope);
                     result = runner.run(s, scope);
+                    images.after(s, scope);
                 } else {
                     reached = false;
                 }
@@ -106,7 +110,8 @@ final class StepWalk {
 
     /** The failed result of a step whose host cannot be reached (connected to, logged in to), else null. */
     private StepResult unreachable(Step s) {
-        if (!(s instanceof Step.Run || s instanceof Step.Upload || s instanceof Step.Download)) {
+        if (!(s instanceof Step.Run || s instanceof Step.Upload || s instanceof Step.Download
+                || s instanceof Step.Compose)) {
             return null;
         }
         try {

@@ -23,6 +23,11 @@ public final class TargetConnections implements AutoCloseable {
                 new SshLogins.Settings(false, parent == null ? Path.of(".") : parent))));
     }
 
+    /** The engine of a docker target. */
+    public dev.runbook.exec.docker.DockerEngine docker(String target) {
+        return targets.docker(target);
+    }
+
     /** The executor of a single-host target. */
     public Executor executor(String target) {
         return targets.executor(target);

@@ -26,27 +26,12 @@ final class Targets implements AutoCloseable {
     private final SshLogins logins;
     private final Map<String, List<Inventory.Host>> hosts = new HashMap<>();
     private final Map<String, Executor> open = new LinkedHashMap<>();
+    private final Map<String, dev.runbook.exec.docker.DockerEngine> engines = new LinkedHashMap<>();
 
     Targets(Runbook runbook, BoundParams params, SshLogins logins) {
         this.runbook = runbook;
         this.params = params;
         this.logins = logins;
-    }
-
-    /**
-     * Refuses, before anything runs, a runbook with steps on targets this version cannot reach, instead of
-     * failing half-way through a deploy.
-     */
-    static void requireReachable(Runbook runbook) {
-        java.util.Set<String> used = new java.util.TreeSet<>();
-        collect(runbook.steps(), used);
-        java.util.List<String> unreachable = used.stream()
-                .filter(n -> runbook.targets().get(n) instanceof Target.Docker)
-                .map(n -> n + " (" + runbook.targets().get(n).kind() + ")").toList();
-        if (!unreachable.isEmpty()) {
-            throw new dev.runbook.diag.InputException("this version runs steps on local and ssh targets only; the"
-                    + " runbook has steps on " + String.join(", ", unreachable) + ": nothing was run");
-        }
     }
 
     /** The names of the targets the runbook's steps (rollbacks included) run on. */
@@ -112,9 +97,31 @@ final class Targets implements AutoCloseable {
             if (t instanceof Target.Ssh ssh) {
                 return logins.executor(ssh, host.address());
             }
-            throw new RunbookException("target '" + name + "' is " + t.kind() + ": this version runs steps on local"
-                    + " and ssh targets only");
+            throw new RunbookException("target '" + name + "' is a Docker engine: it runs container, exec,"
+                    + " restart, stop, start and pull steps, not commands of its own");
         });
+    }
+
+    /** The engine of a docker target, connected on first use. */
+    synchronized dev.runbook.exec.docker.DockerEngine docker(String name) {
+        return engines.computeIfAbsent(name, n -> {
+            if (!(target(n) instanceof Target.Docker d)) {
+                throw new RunbookException("target '" + n + "' is " + target(n).kind() + ", not a Docker engine");
+            }
+            Map<String, Object> roots = new HashMap<>();
+            roots.put("params", params.values());
+            var plain = new dev.runbook.expr.RenderOptions(false, java.util.Set.of(), java.util.Set.of(), false);
+            String url = d.url() == null ? null : dev.runbook.expr.Expressions.template(d.url()).render(roots, plain);
+            java.nio.file.Path certs = d.certs() == null ? null : baseDir().resolve(
+                    dev.runbook.expr.Expressions.template(d.certs()).render(roots, plain));
+            return dev.runbook.exec.docker.DockerEngine.connect(url == null || url.isBlank() || url.equals("default")
+                    ? null : url, certs);
+        });
+    }
+
+    private java.nio.file.Path baseDir() {
+        java.nio.file.Path parent = runbook.file().toAbsolutePath().getParent();
+        return parent == null ? java.nio.file.Path.of(".") : parent;
     }
 
     /**
@@ -137,6 +144,8 @@ final class Targets implements AutoCloseable {
     public synchronized void close() {
         open.values().forEach(Executor::close);
         open.clear();
+        engines.values().forEach(dev.runbook.exec.docker.DockerEngine::close);
+        engines.clear();
         logins.close();
     }
 }

@@ -26,6 +26,7 @@ public final class LocalFactCollector implements FactCollector {
     private final HttpFact http = new HttpFact(new dev.runbook.exec.Http());
     private final WebSocketFact websocket = new WebSocketFact();
     private volatile java.util.function.Function<String, dev.runbook.exec.Executor> executors;
+    private volatile java.util.function.Function<String, dev.runbook.exec.docker.DockerEngine> engines;
 
     public LocalFactCollector(Runbook runbook, FactRoots roots) {
         this.runbook = runbook;
@@ -40,6 +41,11 @@ public final class LocalFactCollector implements FactCollector {
     @Override
     public void useExecutors(java.util.function.Function<String, dev.runbook.exec.Executor> executors) {
         this.executors = executors;
+    }
+
+    @Override
+    public void useEngines(java.util.function.Function<String, dev.runbook.exec.docker.DockerEngine> engines) {
+        this.engines = engines;
     }
 
     @Override
@@ -65,9 +71,12 @@ public final class LocalFactCollector implements FactCollector {
                         + " was given no connections to targets");
             }
             on = executors.apply(fact.on());
-        } else if (t != null && !(t instanceof Target.Local)) {
-            throw new RunbookException("it is collected on target '" + fact.on() + "' (" + t.kind() + "): this version"
-                    + " collects facts on local and ssh targets only");
+        } else if (t instanceof Target.Docker) {
+            if (engines == null) {
+                throw new RunbookException("it is collected on target '" + fact.on() + "' (docker), and this"
+                        + " collector was given no connections to targets");
+            }
+            return DockerFacts.collect(fact, engines.apply(fact.on()), roots);
         }
         Duration timeout = roots.duration(fact.timeout(), DEFAULT_TIMEOUT);
         if (on != null) {

@@ -14,6 +14,8 @@ public final class EventType {
     public static final String STEP_HOST = "step.host";
     /** A host of a fleet failed, within {@code max_fail}: it was rolled back on its own and left the run. */
     public static final String HOST_DROPPED = "host.dropped";
+    /** The image id a Compose service runs, read before or after a step that changes it ({@code changes_image}). */
+    public static final String IMAGE_RECORDED = "image.recorded";
     /** A batch of a fleet's rolling rollout ({@code serial}) begins. */
     public static final String ROLLOUT_BATCH = "rollout.batch";
     public static final String FACT_COLLECTED = "fact.collected";

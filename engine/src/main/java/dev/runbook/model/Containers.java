@@ -51,7 +51,9 @@ public final class Containers {
      * step (in the journal), and rolling the step back puts that image back.
      *
      * @param target the docker target of the service
+     * @param at     where {@code changes_image.on} is written (where {@code changes_image} is, when it names none and
+     *               the step's target is meant)
      */
-    public record ImageWatch(String target, Ref service) {
+    public record ImageWatch(String target, Ref service, dev.runbook.diag.SourceLocation at) {
     }
 }

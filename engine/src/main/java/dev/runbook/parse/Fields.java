@@ -62,7 +62,7 @@ public final class Fields {
 
     /** Words from other tools that mean one of our step kinds. */
     private static final Map<String, String> STEP_ALIASES = Map.ofEntries(Map.entry("shell", "run"),
-            Map.entry("command", "run"), Map.entry("cmd", "run"), Map.entry("script", "run"), Map.entry("exec", "run"),
+            Map.entry("command", "run"), Map.entry("cmd", "run"), Map.entry("script", "run"),
             Map.entry("check", "assert"), Map.entry("expect", "assert"), Map.entry("sleep", "wait"),
             Map.entry("poll", "wait"), Map.entry("until", "wait"), Map.entry("request", "http"), Map.entry("get", "http"),
             Map.entry("curl", "http"), Map.entry("uri", "http"), Map.entry("confirm", "approve"),

@@ -23,9 +23,12 @@ public final class Keys {
             "connect_timeout");
     /** The rollout of an SSH fleet: keys of ssh targets only. */
     public static final Set<String> SSH_FLEET = set("serial", "max_fail", "forks");
-    public static final Set<String> TARGET = union(union(TARGET_KINDS, SSH_FLEET), union(SSH_LOGIN,
-            set("description")));
-    public static final Set<String> FACT_KINDS = set("http", "shell", "sql", "redis", "websocket", "logs", "file");
+    /** How a docker target connects: keys of docker targets only. */
+    public static final Set<String> DOCKER_TARGET = set("certs");
+    public static final Set<String> TARGET = union(union(union(TARGET_KINDS, SSH_FLEET), union(SSH_LOGIN,
+            DOCKER_TARGET)), set("description"));
+    public static final Set<String> FACT_KINDS = set("http", "shell", "sql", "redis", "websocket", "logs", "file",
+            "docker");
     public static final Set<String> FACT = union(FACT_KINDS, set("on", "parse", "timeout", "secret", "description"));
     public static final Set<String> HTTP_FACT = set("url", "method", "headers", "body", "timeout", "insecure");
     public static final Set<String> SQL_FACT = set("url", "query", "returns");
@@ -33,12 +36,19 @@ public final class Keys {
     public static final Set<String> WEBSOCKET_FACT = set("url", "subscribe", "expect", "timeout");
     public static final Set<String> LOGS_FACT = set("file", "command", "container", "pattern", "since");
     public static final Set<String> FILE_FACT = set("path");
+    /** A running container: {@code container} (its name), or {@code service} and {@code project} (Compose). */
+    public static final Set<String> CONTAINER_REF = set("container", "service", "project");
+    public static final Set<String> DOCKER_FACT = CONTAINER_REF;
     public static final Set<String> CHECK = set("name", "that", "message");
     public static final Set<String> TRIGGER = set("name", "when", "armed_after", "message");
     public static final Set<String> STEP_KINDS = set("run", "assert", "wait", "http", "approve", "monitor", "notify",
-            "upload", "download", "group", "include");
+            "upload", "download", "container", "exec", "restart", "stop", "start", "pull", "compose", "group",
+            "include");
+    /** The step kinds that act on a docker target's containers and images. */
+    public static final Set<String> DOCKER_STEP_KINDS = set("container", "exec", "restart", "stop", "start", "pull");
     public static final Set<String> STEP_COMMON = set("id", "name", "description", "on", "when", "timeout", "retries",
-            "delay", "rollback", "outputs", "irreversible", "continue_on_error", "message", "run_once");
+            "delay", "rollback", "outputs", "irreversible", "continue_on_error", "message", "run_once",
+            "changes_image");
     /** Keys a step may have besides its kind, for one kind only: {@code with} goes with {@code include}. */
     public static final Set<String> STEP_EXTRA = set("with");
     public static final Set<String> STEP = union(union(STEP_KINDS, STEP_COMMON), STEP_EXTRA);
@@ -50,6 +60,12 @@ public final class Keys {
     public static final Set<String> NOTIFY = set("webhook", "template", "message");
     public static final Set<String> UPLOAD = set("from", "to", "mode");
     public static final Set<String> DOWNLOAD = set("from", "to");
+    public static final Set<String> CONTAINER_STEP = set("image", "command", "env", "mounts", "network");
+    public static final Set<String> EXEC_STEP = union(CONTAINER_REF, set("command"));
+    /** The value of {@code restart}, {@code stop} and {@code start}. */
+    public static final Set<String> SERVICE_STEP = CONTAINER_REF;
+    public static final Set<String> COMPOSE_STEP = set("dir", "files", "project", "command", "env", "cli");
+    public static final Set<String> CHANGES_IMAGE = set("on", "project", "service");
     /** An inventory file ({@code --inventory FILE}): see {@code schemas/inventory.schema.json}. */
     public static final Set<String> INVENTORY = set("vars", "groups");
     public static final Set<String> INVENTORY_GROUP = set("vars", "hosts");
@@ -77,6 +93,7 @@ public final class Keys {
         m.put("websocket_fact", WEBSOCKET_FACT);
         m.put("logs_fact", LOGS_FACT);
         m.put("file_fact", FILE_FACT);
+        m.put("docker_fact", DOCKER_FACT);
         m.put("check", CHECK);
         m.put("trigger", TRIGGER);
         m.put("step", STEP);
@@ -87,6 +104,11 @@ public final class Keys {
         m.put("notify", NOTIFY);
         m.put("upload", UPLOAD);
         m.put("download", DOWNLOAD);
+        m.put("container", CONTAINER_STEP);
+        m.put("exec", EXEC_STEP);
+        m.put("container_ref", SERVICE_STEP);
+        m.put("compose", COMPOSE_STEP);
+        m.put("changes_image", CHANGES_IMAGE);
         return Map.copyOf(m);
     }
 

@@ -1,6 +1,7 @@
 package dev.runbook.parse;
 
 import dev.runbook.model.Check;
+import dev.runbook.model.Containers;
 import dev.runbook.model.DurationSpec;
 import dev.runbook.model.Fragment;
 import dev.runbook.model.Expr;
@@ -17,6 +18,10 @@ import org.snakeyaml.engine.v2.nodes.Node;
 
 /** Parses step lists: the common keys of every step and the value of each step kind. */
 final class StepParser {
+
+    /** The step kinds that change nothing a service runs (or hold steps that carry their own changes_image). */
+    private static final java.util.Set<String> NO_IMAGE_CHANGE = java.util.Set.of("assert", "wait", "approve",
+            "monitor", "notify", "download", "group", "include");
 
     private static final DurationSpec DEFAULT_EVERY = DurationSpec.of(Duration.ofSeconds(5));
 
@@ -81,6 +86,11 @@ final class StepParser {
             case "notify" -> notify(f, common);
             case "upload" -> TransferStepParser.upload(f, common);
             case "download" -> TransferStepParser.download(f, common);
+            case "container" -> DockerStepParser.container(f, common);
+            case "exec" -> DockerStepParser.exec(f, common);
+            case "restart", "stop", "start" -> DockerStepParser.service(f, kind, common);
+            case "pull" -> DockerStepParser.pull(f, common);
+            case "compose" -> DockerStepParser.compose(f, common);
             case "group" -> Optional.of(new Step.Group(common, steps(f.node("group").orElseThrow(), f.child("group"),
                     depth + 1)));
             default -> include(f, common, depth);
@@ -117,11 +127,26 @@ final class StepParser {
             f.problem(f.has("outputs") ? "outputs" : "irreversible",
                     "rollback steps have no 'outputs' or 'irreversible'");
         }
+        Containers.ImageWatch changesImage = null;
+        if (f.has("changes_image")) {
+            if (!inMainFlow) {
+                f.problem("changes_image", "a rollback step has no 'changes_image': put it on the step whose"
+                        + " rollback restores the image");
+            } else if (kind != null && NO_IMAGE_CHANGE.contains(kind)) {
+                f.problem("changes_image", "'changes_image' goes with a step that can change the image a service"
+                        + " runs (compose, run, pull, container, exec, restart, ...), not with "
+                        + ("aeiou".indexOf(kind.charAt(0)) >= 0 ? "an " : "a ") + kind + " step"
+                        + (kind.equals("group") || kind.equals("include") ? ": put it on the step inside that"
+                        + " changes the image" : ""));
+            } else {
+                changesImage = DockerStepParser.changesImage(f, on.orElse(defaultOn)).orElse(null);
+            }
+        }
         return new StepCommon(id.orElse(null), f.string("name").orElse(null), f.string("description").orElse(null),
                 on.orElse(defaultOn), when.orElse(null), timeout.orElse(null), retries, delay.orElse(null),
                 rollback, outputs, f.bool("irreversible", false), f.bool("continue_on_error", false),
                 f.string("message").orElse(null), f.path(), r.at(f.node()), onAt,
-                f.bool("run_once", false), null);
+                f.bool("run_once", false), changesImage);
     }
 
     private List<Step> rollbackSteps(Fields f, int depth, String stepOn) {

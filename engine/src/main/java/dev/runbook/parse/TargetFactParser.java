@@ -43,6 +43,9 @@ final class TargetFactParser {
         if (!kind.equals("ssh")) {
             SshTargetParser.refuseSshKeys(t);
         }
+        if (!kind.equals("docker") && t.has("certs")) {
+            t.problem("certs", "'certs' applies to docker targets only");
+        }
         switch (kind) {
             case "local" -> {
                 if (!t.bool("local", true)) {
@@ -51,12 +54,39 @@ final class TargetFactParser {
                 return Optional.of(new Target.Local(name, description, r.at(t.node())));
             }
             case "docker" -> {
-                return t.text("docker").map(u -> new Target.Docker(name, u, null, description, r.at(t.node())));
+                return docker(name, t, description);
             }
             default -> {
                 return SshTargetParser.ssh(name, t, description, r.at(t.node()));
             }
         }
+    }
+
+    /**
+     * A docker target: {@code docker: default} (DOCKER_HOST, else the local socket), {@code unix:///PATH} or
+     * {@code tcp://HOST:PORT}, with {@code certs} (a directory of ca.pem, cert.pem, key.pem) for TLS over tcp.
+     */
+    private static Optional<Target> docker(String name, Fields t, String description) {
+        Optional<Text> url = t.text("docker");
+        Optional<Text> certs = t.text("certs");
+        if (url.isEmpty() || (t.has("certs") && certs.isEmpty())) {
+            return Optional.empty();
+        }
+        String u = url.get().source().strip();
+        boolean byDefault = u.equals("default");
+        if (!byDefault && !url.get().isTemplate() && !u.startsWith("unix:///") && !u.matches("tcp://[^/]+")) {
+            t.problem("docker", "'docker' is an engine URL, unix:///var/run/docker.sock or tcp://HOST:2376, or"
+                    + " 'default' (DOCKER_HOST, else the local socket); not '" + u + "'");
+            return Optional.empty();
+        }
+        if (certs.isPresent() && (byDefault || u.startsWith("unix:"))) {
+            t.problem("certs", "'certs' is for a tcp:// engine (TLS); '" + name + "' is reached "
+                    + (byDefault ? "by default (DOCKER_HOST, else the local socket): write its tcp:// URL"
+                    : "through a socket: drop 'certs'"));
+            return Optional.empty();
+        }
+        return Optional.of(new Target.Docker(name, byDefault ? null : url.get(), certs.orElse(null), description,
+                t.reader().at(t.node())));
     }
 
     /** The one kind key present; records a problem and returns null unless there is exactly one. */
@@ -126,6 +156,9 @@ final class TargetFactParser {
         if (kind.equals("shell")) {
             return r.text(n, path, "'shell'").map(FactSource.Shell::new);
         }
+        if (kind.equals("docker")) {
+            return docker(r, n, path);
+        }
         Set<String> keys = switch (kind) {
             case "http" -> Keys.HTTP_FACT;
             case "sql" -> Keys.SQL_FACT;
@@ -165,6 +198,21 @@ final class TargetFactParser {
             case "logs" -> logs(s);
             default -> required(s, "path").map(FactSource.File::new);
         };
+    }
+
+    /** {@code docker: info}, or a container: {@code { container: NAME }} or {@code { service, project }}. */
+    private static Optional<FactSource> docker(NodeReader r, Node n, String path) {
+        if (n instanceof ScalarNode s) {
+            if (s.getValue().equals("info")) {
+                return Optional.of(new FactSource.Docker(null, true));
+            }
+            r.problem(n, path, "a docker fact is 'info' (the engine), { container: NAME } or { service: NAME,"
+                    + " project: NAME } (a Compose service), not '" + s.getValue() + "'");
+            return Optional.empty();
+        }
+        return r.fields(n, path, "a docker fact", Keys.DOCKER_FACT)
+                .flatMap(d -> DockerStepParser.ref(d, "a docker fact"))
+                .map(ref -> new FactSource.Docker(ref, false));
     }
 
     private static Optional<FactSource> logs(Fields s) {

@@ -1,6 +1,7 @@
 package dev.runbook.plan;
 
 import dev.runbook.model.Check;
+import dev.runbook.model.Containers;
 import dev.runbook.model.Step;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,6 +48,43 @@ final class Actions {
                     + (u.mode() != null ? " (" + u.mode() + ")" : ""));
         } else if (step instanceof Step.Download d) {
             out.add("download " + p.render(d.from(), s, false) + " -> " + p.render(d.to(), s, false));
+        } else if (step instanceof Step.Container c) {
+            Containers.Spec spec = c.spec();
+            List<String> extra = new ArrayList<>();
+            if (!spec.env().isEmpty()) {
+                extra.add("env " + String.join(", ", spec.env().keySet()));
+            }
+            if (!spec.mounts().isEmpty()) {
+                extra.add("mounts " + spec.mounts().stream().map(m -> p.render(m, s, false))
+                        .collect(Collectors.joining(", ")));
+            }
+            extra.add("network " + spec.network());
+            out.add("container " + p.render(spec.image(), s, false) + ": "
+                    + (spec.command() != null ? p.render(spec.command(), s, true) : "the image's own command")
+                    + " (" + String.join("; ", extra) + "); removed when it ends");
+        } else if (step instanceof Step.Exec e) {
+            out.add("exec in " + ref(e.container(), p, s) + ": " + p.render(e.command(), s, true));
+        } else if (step instanceof Step.Service sv) {
+            out.add(sv.action() + " " + ref(sv.container(), p, s));
+        } else if (step instanceof Step.Pull pull) {
+            out.add("pull " + p.render(pull.image(), s, false));
+        } else if (step instanceof Step.Compose cp) {
+            Containers.Compose c = cp.compose();
+            List<String> where = new ArrayList<>();
+            where.add("in " + (c.dir() != null ? p.render(c.dir(), s, false) : "the runbook's directory"));
+            if (c.project() != null) {
+                where.add("project " + p.render(c.project(), s, false));
+            }
+            if (!c.files().isEmpty()) {
+                where.add("files " + c.files().stream().map(f -> p.render(f, s, false))
+                        .collect(Collectors.joining(", ")));
+            }
+            if (!c.env().isEmpty()) {
+                where.add("env " + String.join(", ", c.env().keySet()));
+            }
+            String cli = p.render(c.cli(), s, false);
+            out.add("compose " + p.render(c.command(), s, true) + " (" + String.join(", ", where)
+                    + (cli.equals(DEFAULT_COMPOSE) ? "" : ", with " + cli) + ")");
         } else if (step instanceof Step.Group g) {
             out.add("group of " + g.steps().size() + " steps: " + g.steps().stream().map(Step::id)
                     .collect(Collectors.joining(", ")));
@@ -55,7 +93,22 @@ final class Actions {
                     + (inc.with().isEmpty() ? "" : " with " + inc.with().entrySet().stream()
                     .map(e -> e.getKey() + "=" + p.render(e.getValue(), s, false)).collect(Collectors.joining(", "))));
         }
+        Containers.ImageWatch w = step.common().changesImage();
+        if (w != null) {
+            PlanScope outside = new PlanScope(s.params(), null, s.options());
+            out.add("records the image of service " + p.render(w.service().service(), outside, false) + " ("
+                    + p.render(w.service().project(), outside, false) + ") on " + w.target()
+                    + " first; rolling back restores it");
+        }
         return out;
+    }
+
+    private static final String DEFAULT_COMPOSE = "docker compose";
+
+    /** A container as the plan shows it: {@code container web-1}, {@code service web of project shop}. */
+    private static String ref(Containers.Ref r, Planner p, PlanScope s) {
+        return r.name() != null ? "container " + p.render(r.name(), s, false)
+                : "service " + p.render(r.service(), s, false) + " of project " + p.render(r.project(), s, false);
     }
 
     private static String message(Step step, Planner p) {

@@ -146,7 +146,9 @@ public final class Planner {
             return FleetPlan.hosts(ssh, params.inventory(), h -> render(h, s, false));
         }
         if (t instanceof Target.Docker d) {
-            return List.of(render(d.url(), s, false));
+            String url = d.url() == null ? "default (DOCKER_HOST, else unix:///var/run/docker.sock)"
+                    : render(d.url(), s, false);
+            return List.of(url + (d.certs() != null ? " (TLS, certs in " + render(d.certs(), s, false) + ")" : ""));
         }
         return List.of("localhost");
     }

@@ -60,6 +60,7 @@ public final class Validator {
                 login(s, top);
             } else if (t instanceof Target.Docker d) {
                 refs.text(d.url(), "targets." + t.name() + ".docker", top);
+                refs.text(d.certs(), "targets." + t.name() + ".certs", top);
             }
         }
         runbook.facts().values().forEach(f -> fact(f, top));
@@ -110,6 +111,8 @@ public final class Validator {
             refs.text(l.since(), path + ".logs.since", scope);
         } else if (s instanceof FactSource.File fl) {
             refs.text(fl.path(), path + ".file.path", scope);
+        } else if (s instanceof FactSource.Docker d && d.container() != null) {
+            ref(d.container(), path + ".docker", scope);
         }
     }
 
@@ -175,10 +178,16 @@ public final class Validator {
         } else if (step instanceof Step.Download d) {
             refs.text(d.from(), path + ".download.from", here);
             refs.text(d.to(), path + ".download.to", here);
+        } else if (docker(step, path, here)) {
+            // checked by docker()
         } else if (step instanceof Step.Group g) {
             steps(g.steps(), params, done);
         } else if (step instanceof Step.Include inc) {
             include(inc, here, done);
+        }
+        if (c.changesImage() != null) {
+            target(c.changesImage().target(), path + ".changes_image.on", c.changesImage().at());
+            ref(c.changesImage().service(), path + ".changes_image", here);
         }
         Map<String, Set<String>> withSelf = new LinkedHashMap<>(done);
         if (c.id() != null) {
@@ -210,10 +219,54 @@ public final class Validator {
                 refs.expr(a.that(), c.path() + ".assert", scope);
             } else if (r instanceof Step.Notify n) {
                 refs.text(n.message(), c.path() + ".notify.message", scope);
+            } else if (r instanceof Step.Upload u) {
+                refs.text(u.from(), c.path() + ".upload.from", scope);
+                refs.text(u.to(), c.path() + ".upload.to", scope);
+            } else if (r instanceof Step.Download d) {
+                refs.text(d.from(), c.path() + ".download.from", scope);
+                refs.text(d.to(), c.path() + ".download.to", scope);
+            } else if (!(r instanceof Step.Pull) && docker(r, c.path(), scope)) {
+                // checked by docker()
             } else {
-                problems.add(c.at(), c.path(), "a rollback step is run, http, assert or notify, not " + r.kind());
+                problems.add(c.at(), c.path(), "a rollback step is run, http, assert, notify, upload, download, exec,"
+                        + " container, restart, stop, start or compose, not " + r.kind());
             }
         }
+    }
+
+    /** Checks the templates of a Docker step; false when the step is of another kind. */
+    private boolean docker(Step step, String path, Scope scope) {
+        if (step instanceof Step.Container ct) {
+            var spec = ct.spec();
+            refs.text(spec.image(), path + ".container.image", scope);
+            refs.text(spec.command(), path + ".container.command", scope);
+            spec.env().forEach((k, v) -> refs.text(v, path + ".container.env." + k, scope));
+            spec.mounts().forEach(m -> refs.text(m, path + ".container.mounts", scope));
+        } else if (step instanceof Step.Exec e) {
+            ref(e.container(), path + ".exec", scope);
+            refs.text(e.command(), path + ".exec.command", scope);
+        } else if (step instanceof Step.Service sv) {
+            ref(sv.container(), path + "." + sv.action(), scope);
+        } else if (step instanceof Step.Pull p) {
+            refs.text(p.image(), path + ".pull", scope);
+        } else if (step instanceof Step.Compose cp) {
+            var c = cp.compose();
+            refs.text(c.cli(), path + ".compose.cli", scope);
+            refs.text(c.dir(), path + ".compose.dir", scope);
+            c.files().forEach(f -> refs.text(f, path + ".compose.files", scope));
+            refs.text(c.project(), path + ".compose.project", scope);
+            refs.text(c.command(), path + ".compose.command", scope);
+            c.env().forEach((k, v) -> refs.text(v, path + ".compose.env." + k, scope));
+        } else {
+            return false;
+        }
+        return true;
+    }
+
+    private void ref(dev.runbook.model.Containers.Ref ref, String path, Scope scope) {
+        refs.text(ref.name(), path + ".container", scope);
+        refs.text(ref.project(), path + ".project", scope);
+        refs.text(ref.service(), path + ".service", scope);
     }
 
     private void include(Step.Include inc, Scope outer, Map<String, Set<String>> done) {

@@ -335,6 +335,38 @@ class EventsSchemaTest {
     }
 
     @Test
+    void aStepThatChangesAnImageRecordsItAndItsRollbackRestoresIt() throws Exception {
+        var docker = dev.runbook.testing.DockerHost.require();
+        String name = "rb-events-" + Long.toHexString(System.nanoTime());
+        try {
+            docker.docker("run", "-d", "--init", "--name", name, "--network", "host", "--label",
+                    "com.docker.compose.project=" + name, "--label", "com.docker.compose.service=web",
+                    dev.runbook.testing.DockerHost.IMAGE_V1, "sleep", "300");
+            Path file = write("image.yml", """
+                    runbook: events-image
+                    version: 1
+                    targets:
+                      engine: { docker: "%s" }
+                    steps:
+                      - id: bounce
+                        on: engine
+                        restart: { service: web, project: %s }
+                        changes_image: { project: %s, service: web }
+                      - id: fail
+                        run: "exit 1"
+                    """.formatted(docker.url(), name, name));
+            Run r = exec(file);
+            assertThat(r.code).as(r.err).isEqualTo(1);
+            r.assertValid();
+            assertThat(r.types()).contains("image.recorded");
+            assertThat(r.last("rollback.action").path("kind").asString()).isEqualTo("restore_image");
+            RUNS_PASSED.add("aStepThatChangesAnImageRecordsItAndItsRollbackRestoresIt");
+        } finally {
+            docker.docker("rm", "-f", name);
+        }
+    }
+
+    @Test
     void triggerFiresAndRollsBack() throws Exception {
         Path file = write("trigger.yml", """
                 runbook: trigger
@@ -513,7 +545,7 @@ class EventsSchemaTest {
     }
 
     /** The number of tests above that run runbooks; each adds its name to {@link #RUNS_PASSED} as its last act. */
-    static final int RUN_TESTS = 9;
+    static final int RUN_TESTS = 10;
     static final Set<String> RUNS_PASSED = java.util.Collections.synchronizedSet(new TreeSet<>());
 
     // ------------------------------------------------------------------ helpers

@@ -68,7 +68,8 @@ class ValidRunbooksTest {
             r.params().values().forEach(p -> paramTypes.add(p.type().keyword()));
         });
         assertThat(stepKinds).containsAll(Keys.STEP_KINDS);
-        assertThat(factKinds).containsExactlyInAnyOrder("http", "shell", "sql", "redis", "websocket", "logs", "file");
+        assertThat(factKinds).containsExactlyInAnyOrder("http", "shell", "sql", "redis", "websocket", "logs", "file",
+                "docker");
         assertThat(paramTypes).containsExactlyInAnyOrder("string", "integer", "number", "boolean", "duration", "list",
                 "map", "command");
         assertThat(rollbackReadsPrevious[0]).as("a rollback step reads previous.failed").isTrue();

@@ -297,4 +297,101 @@ class PlanRenderingTest {
         array.forEach(n -> out.add(n.asString()));
         return out;
     }
+
+    private static final String DOCKER = """
+            runbook: shop-deploy
+            version: 1
+            params:
+              release: { type: string, default: "2.4.0" }
+              db_password: { type: string, secret: true, default: hunter2 }
+            targets:
+              engine: { docker: "unix:///var/run/docker.sock" }
+              remote: { docker: "tcp://10.0.0.5:2376", certs: /etc/runbook/docker-certs }
+              nearby: { docker: default }
+              app: { ssh: "deploy@app1.example.com" }
+            steps:
+              - id: fetch
+                on: engine
+                pull: "shop:${params.release}"
+              - id: migrate
+                on: engine
+                container:
+                  image: "shop:${params.release}"
+                  command: "bin/rails db:migrate"
+                  env: { RAILS_ENV: production, DB_PASSWORD: "${params.db_password}" }
+                  mounts: [ "/srv/shop/config:/app/config:ro" ]
+                  network: host
+              - id: deploy
+                on: app
+                compose: { dir: /srv/shop, files: [ docker-compose.yml ], project: shop, command: "up -d web", env: { TAG: "${params.release}" } }
+                changes_image: { on: engine, project: shop, service: web }
+                rollback:
+                  - { on: engine, exec: { service: web, project: shop, command: "bin/rails cache:clear" } }
+                  - { on: engine, restart: { container: shop-web-1 } }
+              - id: warm
+                on: engine
+                exec: { service: web, project: shop, command: "bin/rails cache:warm" }
+              - { id: bounce, on: engine, restart: { service: web, project: shop } }
+              - { id: halt, on: nearby, stop: { container: shop-worker-1 } }
+              - { id: boot, on: remote, start: { container: shop-worker-1 } }
+              - { id: legacy, on: app, compose: { command: "pull", cli: docker-compose } }
+              - { id: oneoff, on: engine, container: { image: "busybox:1", network: none } }
+            """;
+
+    private String dockerPlan(String format) throws IOException {
+        Path docker = dir.resolve("docker.yml");
+        Files.writeString(docker, DOCKER);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(new String[] {"plan", docker.toString(), "--offline", "--format", format},
+                new PrintWriter(out), new PrintWriter(err));
+        assertThat(code).as(err.toString()).isZero();
+        return out.toString();
+    }
+
+    @Test
+    void dockerStepsReadAsOneLineEach() throws IOException {
+        String text = dockerPlan("text");
+        assertThat(text).contains(
+                "engine [docker] unix:///var/run/docker.sock",
+                "remote [docker] tcp://10.0.0.5:2376 (TLS, certs in /etc/runbook/docker-certs)",
+                "nearby [docker] default (DOCKER_HOST, else unix:///var/run/docker.sock)",
+                "1. fetch   [pull on engine]",
+                "pull shop:2.4.0",
+                "2. migrate   [container on engine]",
+                "container shop:2.4.0: bin/rails db:migrate (env RAILS_ENV, DB_PASSWORD;"
+                        + " mounts /srv/shop/config:/app/config:ro; network host); removed when it ends",
+                "3. deploy   [compose on app]",
+                "compose up -d web (in /srv/shop, project shop, files docker-compose.yml, env TAG)",
+                "records the image of service web (shop) on engine first; rolling back restores it",
+                "a. [exec on engine] exec in service web of project shop: bin/rails cache:clear",
+                "b. [restart on engine] restart container shop-web-1",
+                "4. warm   [exec on engine]",
+                "exec in service web of project shop: bin/rails cache:warm",
+                "restart service web of project shop",
+                "6. halt   [stop on nearby]",
+                "stop container shop-worker-1",
+                "7. boot   [start on remote]",
+                "start container shop-worker-1",
+                "compose pull (in the runbook's directory, with docker-compose)",
+                "container busybox:1: the image's own command (network none); removed when it ends");
+        // env values are not shown (a secret among them would be masked anyway)
+        assertThat(text).doesNotContain("hunter2").doesNotContain("production");
+
+        assertThat(dockerPlan("markdown")).contains(
+                "- **engine** (docker): unix:///var/run/docker.sock",
+                "`exec in service web of project shop: bin/rails cache:warm`",
+                "`records the image of service web (shop) on engine first; rolling back restores it`",
+                "on `engine`: `restart container shop-web-1`");
+
+        JsonNode root = JsonMapper.builder().build().readTree(dockerPlan("json"));
+        JsonNode deploy = find(root.get("steps"), "id", "deploy");
+        assertThat(deploy.get("kind").asString()).isEqualTo("compose");
+        assertThat(texts(deploy.get("actions"))).containsExactly(
+                "compose up -d web (in /srv/shop, project shop, files docker-compose.yml, env TAG)",
+                "records the image of service web (shop) on engine first; rolling back restores it");
+        assertThat(find(root.get("steps"), "id", "bounce").get("kind").asString()).isEqualTo("restart");
+        assertThat(texts(find(root.get("steps"), "id", "halt").get("actions")))
+                .containsExactly("stop container shop-worker-1");
+    }
 }

@@ -287,6 +287,30 @@ class RunbookSchemaFixtureTest {
                         steps:
                           - { id: hello, on: d, run: echo hello }
                         """, "not", "/targets/d", null),
+                Arguments.of("container on a bridge network", """
+                        runbook: demo
+                        version: 1
+                        targets:
+                          engine: { docker: default }
+                        steps:
+                          - { id: migrate, on: engine, container: { image: "shop:1", network: bridge } }
+                        """, "enum", "/steps/0/container/network", null),
+                Arguments.of("restart of a service without its project", """
+                        runbook: demo
+                        version: 1
+                        targets:
+                          engine: { docker: default }
+                        steps:
+                          - { id: bounce, on: engine, restart: { service: web } }
+                        """, "oneOf", "/steps/0/restart", null),
+                Arguments.of("certs on an ssh target", """
+                        runbook: demo
+                        version: 1
+                        targets:
+                          app: { ssh: deploy@app1, certs: /etc/certs }
+                        steps:
+                          - { id: hello, on: app, run: echo hello }
+                        """, "not", "/targets/app", null),
                 Arguments.of("upload without to", """
                         runbook: demo
                         version: 1

@@ -1,0 +1,105 @@
+package dev.runbook.exec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.runbook.testing.DockerHost;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The seed's deploy on a real Docker engine: a Compose service moves to a new image, its health check fails, the run
+ * rolls back by itself, and the service runs the image it ran before; the journal holds both image ids.
+ */
+class DockerEndToEndTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aFailedHealthCheckPutsTheServiceBackOnItsPreviousImage() throws Exception {
+        DockerHost docker = DockerHost.require();
+        String project = "rbe2e" + Long.toHexString(System.nanoTime() & 0xfffffff);
+        int port = DockerHost.freePort();
+        Path app = Files.createDirectories(dir.resolve("app"));
+        Files.writeString(app.resolve("docker-compose.yml"), String.join("\n",
+                "version: \"2.4\"",
+                "services:",
+                "  web:",
+                "    image: \"runbook-test/busybox:${TAG:-1}\"",
+                "    network_mode: host",
+                "    init: true",
+                "    command: [\"httpd\", \"-f\", \"-p\", \"127.0.0.1:" + port + "\", \"-h\", \"/www\"]",
+                ""));
+        try {
+            docker.composeUp(app, project);
+            String v1 = docker.imageId("runbook-test/busybox:1");
+            String v2 = docker.imageId("runbook-test/busybox:2");
+            assertThat(v1).isNotEqualTo(v2);
+            assertThat(health(port)).isEqualTo("v1");
+
+            Path rb = RunFixture.runbook(dir, "deploy.yml", String.join("\n",
+                    "runbook: docker-e2e",
+                    "version: 1",
+                    "params:",
+                    "  release: { type: string }",
+                    "targets:",
+                    "  engine: { docker: \"" + docker.url() + "\" }",
+                    "facts:",
+                    "  health: { http: { url: \"http://127.0.0.1:" + port + "/health\", timeout: 2s } }",
+                    "steps:",
+                    "  - id: deploy",
+                    "    compose: { dir: app, project: " + project + ", cli: docker-compose, command: \"up -d web\",",
+                    "               env: { TAG: \"${params.release}\", DOCKER_HOST: \"" + docker.url() + "\" } }",
+                    "    changes_image: { on: engine, project: " + project + ", service: web }",
+                    "  - id: healthy",
+                    "    wait: { until: \"facts.health.status == 200 && trim(facts.health.body) == 'ok'\", every: 200ms, within: 3s }",
+                    ""));
+            Path state = dir.resolve("state");
+            RunFixture.Result r = RunFixture.cli("exec", rb.toString(), "--state-dir", state.toString(),
+                    "--set", "release=2");
+            assertThat(r.code()).as(r.console()).isEqualTo(1);
+            assertThat(r.verdict()).contains("ROLLED BACK");
+
+            String runId = RunFixture.onlyRun(state);
+            List<JsonNode> events = RunFixture.journal(state, runId);
+            List<JsonNode> recorded = RunFixture.ofType(events, "image.recorded");
+            assertThat(recorded).extracting(e -> e.path("when").asString() + " " + e.path("image").asString())
+                    .containsExactly("before " + v1, "after " + v2);
+            assertThat(RunFixture.ofType(events, "rollback.action")).anySatisfy(e -> {
+                assertThat(e.path("kind").asString()).isEqualTo("restore_image");
+                assertThat(e.path("status").asString()).isEqualTo("ok");
+            });
+            List<String> containers = docker.containers(project);
+            assertThat(containers).hasSize(1);
+            assertThat(docker.docker("inspect", "-f", "{{.Image}}", containers.get(0)).strip())
+                    .as("the image the service runs, from the engine").isEqualTo(v1);
+            assertThat(health(port)).isEqualTo("v1");
+        } finally {
+            docker.composeDown(app, project);
+        }
+    }
+
+    private static String health(int port) throws Exception {
+        HttpClient c = HttpClient.newHttpClient();
+        for (int i = 0; ; i++) {
+            try {
+                return c.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
+                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString()).body().strip();
+            } catch (java.io.IOException e) {
+                if (i > 50) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+}
