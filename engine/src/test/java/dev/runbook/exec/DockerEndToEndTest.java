@@ -88,6 +88,56 @@ class DockerEndToEndTest {
         }
     }
 
+    @Test
+    void aRunKilledAfterTheImageChangedIsRolledBackToThePreviousImageLater() throws Exception {
+        DockerHost docker = DockerHost.require();
+        String project = "rbkill" + Long.toHexString(System.nanoTime() & 0xfffffff);
+        int port = DockerHost.freePort();
+        Path app = Files.createDirectories(dir.resolve("app"));
+        Files.writeString(app.resolve("docker-compose.yml"), String.join("\n",
+                "version: \"2.4\"",
+                "services:",
+                "  web:",
+                "    image: \"runbook-test/busybox:${TAG:-1}\"",
+                "    network_mode: host",
+                "    init: true",
+                "    command: [\"httpd\", \"-f\", \"-p\", \"127.0.0.1:" + port + "\", \"-h\", \"/www\"]",
+                ""));
+        try {
+            docker.composeUp(app, project);
+            String v1 = docker.imageId("runbook-test/busybox:1");
+            Path rb = RunFixture.runbook(dir, "deploy.yml", String.join("\n",
+                    "runbook: docker-kill",
+                    "version: 1",
+                    "targets:",
+                    "  engine: { docker: \"" + docker.url() + "\" }",
+                    "steps:",
+                    "  - id: deploy",
+                    "    compose: { dir: app, project: " + project + ", cli: docker-compose, command: \"up -d web\",",
+                    "               env: { TAG: \"2\", DOCKER_HOST: \"" + docker.url() + "\" } }",
+                    "    changes_image: { on: engine, project: " + project + ", service: web }",
+                    "  - id: soak",
+                    "    run: \"sleep 60\"",
+                    ""));
+            Path state = dir.resolve("state");
+            Process runner = RunFixture.spawn(dir.resolve("runner"), "exec", rb.toString(), "--state-dir",
+                    state.toString());
+            RunFixture.awaitJournal(state, runner, Duration.ofSeconds(60), events -> RunFixture.started(events, "soak"));
+            runner.destroyForcibly().waitFor();
+            assertThat(health(port)).as("the new image serves").isEqualTo("v2");
+
+            RunFixture.Result r = RunFixture.cli("rollback", RunFixture.onlyRun(state), "--state-dir", state.toString());
+            assertThat(r.code()).as(r.console()).isEqualTo(1);
+            assertThat(r.console()).contains("rollback of deploy, action 1").contains("rollback complete");
+            List<String> containers = docker.containers(project);
+            assertThat(containers).hasSize(1);
+            assertThat(docker.docker("inspect", "-f", "{{.Image}}", containers.get(0)).strip()).isEqualTo(v1);
+            assertThat(health(port)).isEqualTo("v1");
+        } finally {
+            docker.composeDown(app, project);
+        }
+    }
+
     private static String health(int port) throws Exception {
         HttpClient c = HttpClient.newHttpClient();
         for (int i = 0; ; i++) {
