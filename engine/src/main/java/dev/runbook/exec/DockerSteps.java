@@ -26,7 +26,7 @@ final class DockerSteps {
     /** Whether the step is one of these kinds. */
     static boolean handles(Step s) {
         return s instanceof Step.Container || s instanceof Step.Exec || s instanceof Step.Service
-                || s instanceof Step.Pull || s instanceof Step.Compose;
+                || s instanceof Step.Pull || s instanceof Step.Tag || s instanceof Step.Compose;
     }
 
     /**
@@ -61,6 +61,10 @@ final class DockerSteps {
                 case "stop" -> engine.stop(sel);
                 default -> engine.start(sel);
             }
+            return null;
+        }
+        if (step instanceof Step.Tag t) {
+            engine.tag(text(t.image(), scope, roots), text(t.as(), scope, roots));
             return null;
         }
         engine.pull(text(((Step.Pull) step).image(), scope, roots));

@@ -124,6 +124,13 @@ public sealed interface Step {
         }
     }
 
+    /** {@code tag}: an image (a name or an id) also named {@code as} ({@code name:tag}). */
+    record Tag(StepCommon common, Text image, Text as) implements Step {
+        public String kind() {
+            return "tag";
+        }
+    }
+
     /** The Compose command line, on a local or SSH target. */
     record Compose(StepCommon common, Containers.Compose compose) implements Step {
         public String kind() {

@@ -90,6 +90,17 @@ final class DockerStepParser {
         return f.text("pull").map(image -> new Step.Pull(common, image));
     }
 
+    /** {@code tag: { image, as }}: the image also known as another name. */
+    static Optional<Step> tag(Fields f, StepCommon common) {
+        return f.reader().fields(f.node("tag").orElseThrow(), f.child("tag"), "'tag'", Keys.TAG_STEP)
+                .flatMap(t -> {
+                    Optional<Text> image = TargetFactParser.required(t, "image");
+                    Optional<Text> as = TargetFactParser.required(t, "as");
+                    return image.isPresent() && as.isPresent()
+                            ? Optional.of(new Step.Tag(common, image.get(), as.get())) : Optional.empty();
+                });
+    }
+
     static Optional<Step> compose(Fields f, StepCommon common) {
         return f.reader().fields(f.node("compose").orElseThrow(), f.child("compose"), "'compose'", Keys.COMPOSE_STEP)
                 .flatMap(c -> {

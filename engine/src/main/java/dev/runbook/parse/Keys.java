@@ -42,10 +42,12 @@ public final class Keys {
     public static final Set<String> CHECK = set("name", "that", "message");
     public static final Set<String> TRIGGER = set("name", "when", "armed_after", "message");
     public static final Set<String> STEP_KINDS = set("run", "assert", "wait", "http", "approve", "monitor", "notify",
-            "upload", "download", "container", "exec", "restart", "stop", "start", "pull", "compose", "group",
+            "upload", "download", "container", "exec", "restart", "stop", "start", "pull", "tag", "compose", "group",
             "include");
     /** The step kinds that act on a docker target's containers and images. */
-    public static final Set<String> DOCKER_STEP_KINDS = set("container", "exec", "restart", "stop", "start", "pull");
+    public static final Set<String> DOCKER_STEP_KINDS = set("container", "exec", "restart", "stop", "start", "pull",
+            "tag");
+    public static final Set<String> TAG_STEP = set("image", "as");
     public static final Set<String> STEP_COMMON = set("id", "name", "description", "on", "when", "timeout", "retries",
             "delay", "rollback", "outputs", "irreversible", "continue_on_error", "message", "run_once",
             "changes_image");
@@ -108,6 +110,7 @@ public final class Keys {
         m.put("exec", EXEC_STEP);
         m.put("container_ref", SERVICE_STEP);
         m.put("compose", COMPOSE_STEP);
+        m.put("tag", TAG_STEP);
         m.put("changes_image", CHANGES_IMAGE);
         return Map.copyOf(m);
     }

@@ -90,6 +90,7 @@ final class StepParser {
             case "exec" -> DockerStepParser.exec(f, common);
             case "restart", "stop", "start" -> DockerStepParser.service(f, kind, common);
             case "pull" -> DockerStepParser.pull(f, common);
+            case "tag" -> DockerStepParser.tag(f, common);
             case "compose" -> DockerStepParser.compose(f, common);
             case "group" -> Optional.of(new Step.Group(common, steps(f.node("group").orElseThrow(), f.child("group"),
                     depth + 1)));

@@ -66,6 +66,8 @@ final class Actions {
             out.add("exec in " + ref(e.container(), p, s) + ": " + p.render(e.command(), s, true));
         } else if (step instanceof Step.Service sv) {
             out.add(sv.action() + " " + ref(sv.container(), p, s));
+        } else if (step instanceof Step.Tag tag) {
+            out.add("tag " + p.render(tag.image(), s, false) + " as " + p.render(tag.as(), s, false));
         } else if (step instanceof Step.Pull pull) {
             out.add("pull " + p.render(pull.image(), s, false));
         } else if (step instanceof Step.Compose cp) {

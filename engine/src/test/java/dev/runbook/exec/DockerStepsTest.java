@@ -50,6 +50,7 @@ class DockerStepsTest {
                   - { id: once, on: engine, container: { image: "%2$s", command: "echo in a one-off $GREETING", env: { GREETING: hi } } }
                   - { id: wait_logs, wait: { until: "facts.errors == 2", every: 200ms, within: 5s } }
                   - { id: bounce, on: engine, restart: { container: %1$s } }
+                  - { id: name_it, on: engine, tag: { image: "%2$s", as: "runbook-test/tagged:%1$s" } }
                   - { id: state, assert: "facts.web.running && facts.web.restart_count >= 0 && facts.web.name == '%1$s'" }
                 """.formatted(name, DockerHost.IMAGE_V1), """
                   errors: { on: engine, logs: { container: %1$s, pattern: "ERROR" } }
@@ -62,6 +63,9 @@ class DockerStepsTest {
         assertThat(RunFixture.ofType(events, "fact.collected")).filteredOn(e -> e.path("fact").asString().equals("errors"))
                 .last().satisfies(e -> assertThat(e.path("value").asLong()).as("ERROR lines since the run started")
                         .isEqualTo(2));
+        assertThat(docker.imageId("runbook-test/tagged:" + name)).as("the tag names the image")
+                .isEqualTo(docker.imageId(DockerHost.IMAGE_V1));
+        docker.docker("rmi", "runbook-test/tagged:" + name);
         assertThat(docker.docker("ps", "-a", "-q", "--filter", "label=dev.runbook.one-off=true").strip())
                 .as("the one-off container was removed").isEmpty();
     }

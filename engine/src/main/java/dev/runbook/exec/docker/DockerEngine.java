@@ -172,6 +172,29 @@ public final class DockerEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * Names the image {@code image} (a name or an id) also {@code as} ({@code name:tag}, or {@code name} for
+     * {@code name:latest}).
+     */
+    public void tag(String image, String as) {
+        int slash = as.lastIndexOf('/');
+        int colon = as.lastIndexOf(':');
+        String repository = colon > slash ? as.substring(0, colon) : as;
+        String tag = colon > slash ? as.substring(colon + 1) : "latest";
+        try {
+            client.tagImageCmd(image, repository, tag).exec();
+        } catch (com.github.dockerjava.api.exception.NotFoundException e) {
+            throw new DockerException("no image " + image + " on " + url + " to tag as " + as
+                    + "; pull, load or build it first, or check its name");
+        } catch (RuntimeException e) {
+            if (Failures.transportProblem(e) != null) {
+                throw Failures.of(url, "tagging " + image, e);
+            }
+            throw new DockerException("cannot tag image " + image + " as " + as + " on " + url + " ("
+                    + Failures.reason(e) + ")");
+        }
+    }
+
     /** Pulls {@code image} from its registry. */
     public void pull(String image) throws InterruptedException {
         pulls.pull(image);
