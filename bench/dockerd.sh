@@ -10,7 +10,9 @@
 #   dockerd --bridge=none --iptables=false --ip-masq=false --data-root DIR/data --exec-root DIR/exec
 #           -H unix://DIR/docker.sock --pidfile DIR/docker.pid           (log: DIR/dockerd.log)
 # waits until `docker version` answers (at most 60 s), builds the test images (see `images`) and writes:
-#   DIR/env     `export RUNBOOK_TEST_DOCKER_HOST=unix://DIR/docker.sock` (source it). DOCKER_HOST is NOT set:
+#   DIR/env     `export RUNBOOK_TEST_DOCKER_HOST=unix://DIR/docker.sock`, RUNBOOK_TEST_DOCKER_TLS_HOST (the same engine
+#               on tcp://127.0.0.1:TLS_PORT, 23760, client certificates required) and RUNBOOK_TEST_DOCKER_CERTS (the
+#               client's ca.pem, cert.pem, key.pem) (source it). DOCKER_HOST is NOT set:
 #               a test names the engine it uses explicitly.
 #   DIR/rootfs  the busybox root file system the images are made of
 # Starting again into a DIR whose dockerd runs stops it first (its data, images included, is kept).
@@ -38,6 +40,7 @@ BUSYBOX=${BUSYBOX:-/bin/busybox}
 export DOCKER_API_VERSION=${DOCKER_API_VERSION:-1.41}
 IMAGE=runbook-test/busybox
 START_TIMEOUT=60
+TLS_PORT=${TLS_PORT:-23760}   # the TCP+TLS listener on 127.0.0.1
 
 say() { printf 'dockerd: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
@@ -172,6 +175,30 @@ build_images() {
   done
 }
 
+# make_tls DIR: a CA, a server certificate for 127.0.0.1 and a client certificate (DIR/client: ca.pem,
+# cert.pem, key.pem, as DOCKER_CERT_PATH wants them), made with openssl, valid for 2 days.
+make_tls() {
+  local d=$1
+  rm -rf "$d" && mkdir -p "$d/client"
+  (
+    cd "$d"
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ca-key.pem -out ca.pem \
+      -days 2 -subj "/CN=runbook-test-ca"
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout server-key.pem -out server.csr \
+      -subj "/CN=127.0.0.1"
+    printf 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' >server.ext
+    openssl x509 -req -in server.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -out server-cert.pem -days 2 \
+      -extfile server.ext
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout client/key.pem -out client.csr \
+      -subj "/CN=runbook-test-client"
+    printf 'extendedKeyUsage=clientAuth\n' >client.ext
+    openssl x509 -req -in client.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -out client/cert.pem -days 2 \
+      -extfile client.ext
+    cp ca.pem client/ca.pem
+  ) >/dev/null 2>&1 || die "openssl could not make the TLS certificates in $d"
+  chmod 600 "$d"/*key.pem "$d/client/key.pem"
+}
+
 start_dir() {
   local dir=$1
   [ "$(id -u)" -eq 0 ] || die "must run as root (dockerd does)"
@@ -185,10 +212,14 @@ start_dir() {
   stop_dir "$dir"
   mkdir -p "$dir/data" "$dir/exec"
   local host="unix://$dir/docker.sock"
+  make_tls "$dir/tls"
 
   # Detached from this shell (its own session), so that the caller's end or Ctrl-C does not take it down.
+  # Also on TCP with TLS (client certificates required) on loopback, for the tests of TLS engines.
   setsid "$DOCKERD" --bridge=none --iptables=false --ip-masq=false \
     --data-root "$dir/data" --exec-root "$dir/exec" -H "$host" --pidfile "$dir/docker.pid" \
+    -H "tcp://127.0.0.1:$TLS_PORT" --tlsverify --tlscacert "$dir/tls/ca.pem" \
+    --tlscert "$dir/tls/server-cert.pem" --tlskey "$dir/tls/server-key.pem" \
     </dev/null >>"$dir/dockerd.log" 2>&1 &
   local launcher=$! t=0
   until dk "$host" version >/dev/null 2>&1; do
@@ -209,6 +240,8 @@ start_dir() {
 
   cat >"$dir/env" <<EOF
 export RUNBOOK_TEST_DOCKER_HOST=$host
+export RUNBOOK_TEST_DOCKER_TLS_HOST=tcp://127.0.0.1:$TLS_PORT
+export RUNBOOK_TEST_DOCKER_CERTS=$dir/tls/client
 EOF
   say "engine $(dk "$host" version --format '{{.Server.Version}}') (pid $(dockerd_pid "$dir")) at $host; source $dir/env"
 }

@@ -90,4 +90,31 @@ class DockerStepsTest {
         assertThat(gone.console()).contains("cannot reach the Docker engine at unix://" + dir.resolve("no-engine.sock"))
                 .contains("is dockerd running?").doesNotContain("Exception");
     }
+
+    @Test
+    void anEngineOverTcpWithTlsIsReachedWithItsCertificatesAndRefusedWithout() throws Exception {
+        String tls = System.getenv("RUNBOOK_TEST_DOCKER_TLS_HOST");
+        String certs = System.getenv("RUNBOOK_TEST_DOCKER_CERTS");
+        if (tls == null || certs == null) {
+            if (System.getenv("RUNBOOK_REQUIRE_ALL") != null) {
+                throw new AssertionError("RUNBOOK_TEST_DOCKER_TLS_HOST/CERTS are not set: .ci/run starts dockerd with"
+                        + " TLS (bench/dockerd.sh)");
+            }
+            org.junit.jupiter.api.Assumptions.abort("no Docker engine with TLS to test against");
+        }
+        Path rb = RunFixture.runbook(dir, "tls.yml", "runbook: docker-tls\nversion: 1\ntargets:\n"
+                + "  engine: { docker: \"" + tls + "\", certs: \"" + certs + "\" }\n"
+                + "facts:\n  info: { on: engine, docker: info }\n"
+                + "steps:\n  - { id: once, on: engine, container: { image: \"" + DockerHost.IMAGE_V1
+                + "\", command: \"echo over tls\" } }\n  - { id: check, assert: \"facts.info.api_version >= '1.41'\" }\n");
+        RunFixture.Result r = RunFixture.cli("exec", rb.toString(), "--state-dir", dir.resolve("state").toString());
+        assertThat(r.code()).as(r.console()).isZero();
+        assertThat(r.console()).contains("| over tls");
+
+        Path none = RunFixture.runbook(dir, "plain.yml", "runbook: docker-plain\nversion: 1\ntargets:\n"
+                + "  engine: { docker: \"" + tls + "\" }\nsteps:\n  - { id: x, on: engine, pull: \"a:b\" }\n");
+        RunFixture.Result refused = RunFixture.cli("exec", none.toString(), "--state-dir", dir.resolve("s2").toString());
+        assertThat(refused.code()).isEqualTo(1);
+        assertThat(refused.console()).contains(tls).doesNotContain("Exception:");
+    }
 }
