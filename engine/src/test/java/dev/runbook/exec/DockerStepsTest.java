@@ -115,6 +115,7 @@ class DockerStepsTest {
                 + "  engine: { docker: \"" + tls + "\" }\nsteps:\n  - { id: x, on: engine, pull: \"a:b\" }\n");
         RunFixture.Result refused = RunFixture.cli("exec", none.toString(), "--state-dir", dir.resolve("s2").toString());
         assertThat(refused.code()).isEqualTo(1);
-        assertThat(refused.console()).contains(tls).doesNotContain("Exception:");
+        assertThat(refused.console()).contains("the Docker engine at " + tls + " speaks TLS: give the target its"
+                + " client certificates (certs: a directory with ca.pem, cert.pem and key.pem)").doesNotContain("Exception:");
     }
 }

@@ -17,6 +17,10 @@ final class Failures {
 
     /** The engine cannot be reached at {@code url}, for {@code reason}. */
     static DockerException unreachable(String url, String reason, Throwable cause) {
+        if (reason.contains("HTTP request to an HTTPS server")) {
+            return new DockerException("the Docker engine at " + url + " speaks TLS: give the target its client"
+                    + " certificates (certs: a directory with ca.pem, cert.pem and key.pem)", cause);
+        }
         return new DockerException("cannot reach the Docker engine at " + url + ": " + reason
                 + "; is dockerd running? (set the target's docker: URL, or DOCKER_HOST)", cause);
     }
