@@ -41,6 +41,7 @@ export DOCKER_API_VERSION=${DOCKER_API_VERSION:-1.41}
 IMAGE=runbook-test/busybox
 START_TIMEOUT=60
 TLS_PORT=${TLS_PORT:-23760}   # the TCP+TLS listener on 127.0.0.1
+REGISTRY_PORT=${REGISTRY_PORT:-5055}   # the registry on 127.0.0.1
 
 say() { printf 'dockerd: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
@@ -94,8 +95,38 @@ shims() {
   return 0
 }
 
+# start_registry DIR: Debian's docker-registry (the Distribution registry) on 127.0.0.1:REGISTRY_PORT, its storage
+# under DIR/registry, no auth: loopback registries are the engine's insecure (plain HTTP) ones by default. Optional:
+# without the program, no registry (RUNBOOK_TEST_REGISTRY stays unset).
+start_registry() {
+  local dir=$1 t=0
+  command -v docker-registry >/dev/null 2>&1 || return 0
+  mkdir -p "$dir/registry"
+  printf '%s\n' "version: 0.1" "log: { level: error }" \
+    "storage: { filesystem: { rootdirectory: $dir/registry }, delete: { enabled: true } }" \
+    "http: { addr: \"127.0.0.1:$REGISTRY_PORT\" }" >"$dir/registry.yml"
+  setsid docker-registry serve "$dir/registry.yml" </dev/null >>"$dir/registry.log" 2>&1 &
+  echo $! >"$dir/registry.pid"
+  until (exec 3<>"/dev/tcp/127.0.0.1/$REGISTRY_PORT") 2>/dev/null; do
+    t=$((t + 1))
+    [ "$t" -le 100 ] || die "the registry of $dir does not listen on 127.0.0.1:$REGISTRY_PORT (log: $dir/registry.log)"
+    sleep 0.1
+  done
+  echo "export RUNBOOK_TEST_REGISTRY=127.0.0.1:$REGISTRY_PORT" >>"$dir/env"
+}
+
+stop_registry() {
+  local pid
+  [ -f "$1/registry.pid" ] || return 0
+  pid=$(cat "$1/registry.pid")
+  kill -TERM "$pid" 2>/dev/null || true
+  wait_gone 10 "$pid" || kill -KILL "$pid" 2>/dev/null || true
+  rm -f "$1/registry.pid"
+}
+
 stop_dir() {
   local dir=$1 pid host="unix://$1/docker.sock" kids=() ids left
+  stop_registry "$dir"
   if pid=$(dockerd_pid "$dir"); then
     ids=$(dk "$host" ps -q 2>/dev/null || true)
     if [ -n "$ids" ]; then
@@ -243,6 +274,7 @@ export RUNBOOK_TEST_DOCKER_HOST=$host
 export RUNBOOK_TEST_DOCKER_TLS_HOST=tcp://127.0.0.1:$TLS_PORT
 export RUNBOOK_TEST_DOCKER_CERTS=$dir/tls/client
 EOF
+  start_registry "$dir"
   say "engine $(dk "$host" version --format '{{.Server.Version}}') (pid $(dockerd_pid "$dir")) at $host; source $dir/env"
 }
 

@@ -49,6 +49,7 @@ public final class Runs {
         RunStore store = new RunStore(s.stateDir() != null ? s.stateDir() : RunStore.defaultDir(file));
         Map<String, Object> info = new java.util.LinkedHashMap<>();
         info.put("file_sha256", sha256(file));
+        info.put("user", System.getProperty("user.name"));
         if (inputs.inventory() != null) {
             info.put("inventory", inputs.inventory().toAbsolutePath().normalize().toString());
         }

@@ -2,6 +2,7 @@ package dev.runbook.cli;
 
 import dev.runbook.Runbooks;
 import dev.runbook.Runs;
+import dev.runbook.exec.RunEngine;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -27,6 +28,9 @@ final class ExecCommand implements Callable<Integer> {
     @Mixin
     RunOptions run;
 
+    @Mixin
+    ReportOptions reports;
+
     @Option(names = "--dry-run", description = "Plan only: the same as 'runbook plan'.")
     boolean dryRun;
 
@@ -41,6 +45,7 @@ final class ExecCommand implements Callable<Integer> {
         if (dryRun) {
             return PlanCommand.print(spec, Runbooks.plan(Runbooks.require(file), inputs.toInputs(), offline), format);
         }
-        return ExitCodes.of(Runs.exec(file, inputs.toInputs(), run.settings(spec)).status());
+        RunEngine.Outcome outcome = Runs.exec(file, inputs.toInputs(), run.settings(spec));
+        return reports.write(outcome, ExitCodes.of(outcome.status()), spec.commandLine().getErr());
     }
 }

@@ -1,6 +1,7 @@
 package dev.runbook.cli;
 
 import dev.runbook.Runs;
+import dev.runbook.exec.RunEngine;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,8 +26,12 @@ final class ResumeCommand implements Callable<Integer> {
     @Mixin
     RunOptions run;
 
+    @Mixin
+    ReportOptions reports;
+
     @Override
     public Integer call() throws InterruptedException {
-        return ExitCodes.of(Runs.resume(runId, inputs.toInputs(), run.settings(spec)).status());
+        RunEngine.Outcome outcome = Runs.resume(runId, inputs.toInputs(), run.settings(spec));
+        return reports.write(outcome, ExitCodes.of(outcome.status()), spec.commandLine().getErr());
     }
 }

@@ -1,6 +1,7 @@
 package dev.runbook.cli;
 
 import dev.runbook.Runs;
+import dev.runbook.exec.RunEngine;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -24,8 +25,12 @@ final class RollbackCommand implements Callable<Integer> {
     @Mixin
     RunOptions run;
 
+    @Mixin
+    ReportOptions reports;
+
     @Override
     public Integer call() throws InterruptedException {
-        return ExitCodes.of(Runs.rollback(runId, inputs.toInputs(), run.settings(spec)).status());
+        RunEngine.Outcome outcome = Runs.rollback(runId, inputs.toInputs(), run.settings(spec));
+        return reports.write(outcome, ExitCodes.of(outcome.status()), spec.commandLine().getErr());
     }
 }

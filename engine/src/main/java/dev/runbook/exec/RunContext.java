@@ -37,6 +37,10 @@ final class RunContext {
     final Map<String, Long> openWindows = new HashMap<>();
     final Map<String, Object> env;
     volatile boolean interrupted;
+    /** {@code running}, then {@code rolling_back} once the rollback starts: {@code run.status}. */
+    volatile String status = "running";
+    /** Why the run rolls back (the step that failed, the trigger that fired), else empty: {@code run.reason}. */
+    volatile String reason = "";
 
     RunContext(Runbook runbook, String runId, long startMs, Emitter events, Targets targets, FactCollector facts,
                Approvals approvals, Map<String, Object> env) {
@@ -60,10 +64,11 @@ final class RunContext {
      * null for its first host.
      */
     Map<String, Object> roots(Scope scope, String target, Map<String, Object> previous, Inventory.Host host) {
-        Map<String, Object> roots = new HashMap<>();
+        Map<String, Object> roots = new dev.runbook.expr.Roots(baseDir());
         roots.put("params", scope.params());
         roots.put("steps", new StepsRoot(results));
-        roots.put("run", Map.of("id", runId, "start", startMs, "dry", false, "runbook", runbook.name()));
+        roots.put("run", Map.of("id", runId, "start", startMs, "dry", false, "runbook", runbook.name(), "status",
+                status, "reason", reason));
         roots.put("env", env);
         roots.put("facts", new LazyFacts(runbook.facts(), facts, this::recordFact));
         if (target != null) {

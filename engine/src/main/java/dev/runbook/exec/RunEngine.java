@@ -180,6 +180,8 @@ public final class RunEngine {
     private RunStatus rollBackAndFinish(RunContext ctx, Saga saga, List<Saga.Ran> ran, RunHistory history,
                                         String reason) {
         ctx.events.emit(EventType.ROLLBACK_STARTED, null, "reason", reason);
+        ctx.status = "rolling_back";
+        ctx.reason = reason;
         Saga.Outcome o;
         try {
             o = saga.rollBack(ran, history == null ? Map.of() : history.rollback());
@@ -205,9 +207,13 @@ public final class RunEngine {
     }
 
     private RunStatus verdict(RunContext ctx, Scope scope) {
+        List<String> failed = new ArrayList<>();
+        new ArrayList<>(ctx.results.values()).stream().filter(StepResult::failed)
+                .forEach(r -> failed.add("'" + r.id() + "' (" + r.error() + ")"));
+        String went = failed.isEmpty() ? "" : "; the run went on after " + String.join(", ", failed) + " failed";
         return allHold(ctx, scope, runbook.success(), EventType.SUCCESS)
-                ? finish(ctx, RunStatus.SUCCEEDED, "every step ran and every success check holds")
-                : finish(ctx, RunStatus.CHECKS_FAILED, "every step ran, but a success check does not hold");
+                ? finish(ctx, RunStatus.SUCCEEDED, "every step ran and every success check holds" + went)
+                : finish(ctx, RunStatus.CHECKS_FAILED, "every step ran, but a success check does not hold" + went);
     }
 
     /** Evaluates checks (one that cannot be evaluated does not hold), journaling each; true when all hold. */

@@ -147,7 +147,9 @@ final class Saga {
             }
             ctx.events.emit(EventType.ROLLBACK_ACTION, r.step().id(), data);
             previous = res.toRoot();
-            lastOk = res.ok();
+            if (res.ok() || !c.continueOnError()) {
+                lastOk = res.ok(); // an action that may fail (continue_on_error, a notify) does not decide
+            }
         }
         if (r.step().common().changesImage() != null && r.host() == null) {
             lastOk = restoreImage(r, actions.size() + 1, done) && lastOk;

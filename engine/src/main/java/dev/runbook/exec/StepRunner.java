@@ -5,7 +5,6 @@ import dev.runbook.journal.EventType;
 import dev.runbook.model.DurationSpec;
 import dev.runbook.model.Inventory;
 import dev.runbook.model.Step;
-import dev.runbook.model.Text;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -18,11 +17,13 @@ final class StepRunner {
     private final TriggerWatch triggers;
     private final Http http = new Http();
     private final DockerSteps docker;
+    private final Notifier notifier;
 
     StepRunner(RunContext ctx, TriggerWatch triggers) {
         this.ctx = ctx;
         this.triggers = triggers;
         this.docker = new DockerSteps(ctx);
+        this.notifier = new Notifier(ctx, http);
     }
 
     /** Runs the step with its retries; an approval that is pending or refused stops the run. */
@@ -101,7 +102,7 @@ final class StepRunner {
             } else if (step instanceof Step.Approve ap) {
                 approve(ap, scope, roots, a);
             } else if (step instanceof Step.Notify n) {
-                notify(n, scope, roots, a);
+                notifier.send(n, scope, roots, duration(n.common().timeout(), scope, null), a);
             } else if (step instanceof Step.Upload || step instanceof Step.Download) {
                 Executor ex = host == null ? ctx.targets.executor(on) : ctx.targets.executor(on, host);
                 Transfers.run(ctx, step, scope, roots, ex, a);
@@ -211,30 +212,6 @@ final class StepRunner {
             }
             default -> throw new StopRun(StopRun.Reason.APPROVAL_PENDING, ap.id(), "waiting for approval '" + ap.id()
                     + "': " + question);
-        }
-    }
-
-    private void notify(Step.Notify n, Scope scope, Map<String, Object> roots, Attempt a) throws InterruptedException {
-        String text = n.message() == null ? "" : ctx.render(n.message(), scope, roots, false);
-        if (n.template() != null) {
-            try {
-                String template = java.nio.file.Files.readString(ctx.baseDir().resolve(n.template()));
-                Text t = new Text(template, dev.runbook.diag.SourceLocation.of(ctx.baseDir().resolve(n.template())));
-                text = (text.isEmpty() ? "" : text + "\n\n") + ctx.render(t, scope, roots, false);
-            } catch (IOException e) {
-                a.error = "cannot read the template " + n.template() + ": " + e.getMessage();
-                return;
-            }
-        }
-        String body = "{\"text\": " + tools.jackson.databind.json.JsonMapper.builder().build().writeValueAsString(text) + "}";
-        String url = ctx.render(n.webhook(), scope, roots, false);
-        try {
-            Http.Answer answer = http.send("POST", url, Map.of("Content-Type", "application/json"), body, null, false);
-            a.ok = answer.status() / 100 == 2;
-            a.stdout = "POST " + ctx.show(n.webhook(), scope, roots, false) + " -> " + answer.status();
-            a.error = a.ok ? null : "the webhook answered " + answer.status();
-        } catch (IOException | IllegalArgumentException e) {
-            a.error = "the webhook failed: " + e.getMessage();
         }
     }
 

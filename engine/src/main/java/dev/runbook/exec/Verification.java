@@ -33,7 +33,7 @@ public final class Verification {
             lastRun.forEach((id, r) -> steps.put(id, r.toRoot()));
             roots.put("steps", steps);
             roots.put("run", Map.of("id", "verify", "start", System.currentTimeMillis(), "dry", false, "runbook",
-                    runbook.name()));
+                    runbook.name(), "status", "running", "reason", ""));
             Map<String, Object> env = new LinkedHashMap<>();
             runbook.env().forEach(n -> env.put(n, environment.getOrDefault(n, "")));
             roots.put("env", env);

@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.commons.jexl3.JexlException;
 import org.apache.commons.jexl3.JexlScript;
-import org.apache.commons.jexl3.MapContext;
 
 /** A parsed expression, ready to evaluate against the language's roots (params, facts, steps, run, ...). */
 public final class CompiledExpression {
@@ -49,7 +48,7 @@ public final class CompiledExpression {
     /** Evaluates against the given roots. */
     public Object evaluate(Map<String, Object> roots) {
         try {
-            return script.execute(new MapContext(roots));
+            return script.execute(new dev.runbook.expr.internal.RootsContext(roots));
         } catch (JexlException e) {
             throw new ExpressionException("'" + source + "' failed: " + Expressions.describe(e),
                     Expressions.locate(map, source, e), e);

@@ -106,6 +106,8 @@ public final class FactRoots {
         run.put("start", startMs);
         run.put("dry", dry);
         run.put("runbook", runbook);
+        run.put("status", "running");
+        run.put("reason", "");
         roots.put("run", run);
         return roots;
     }

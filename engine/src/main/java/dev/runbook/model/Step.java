@@ -58,8 +58,16 @@ public sealed interface Step {
         }
     }
 
-    /** Tells people: a webhook message rendered from a template file or text. */
-    record Notify(StepCommon common, Text webhook, String template, Text message) implements Step {
+    /**
+     * Tells people: a message rendered from a template file and/or text, sent to a webhook and/or by email.
+     *
+     * @param webhook  null when it only emails
+     * @param email    null when it only posts to a webhook
+     * @param template a file relative to the runbook's directory, or null
+     * @param required a failure stops the run (and rolls it back); without it the run goes on
+     */
+    record Notify(StepCommon common, Notification.Webhook webhook, Notification.Email email, String template,
+                  Text message, boolean required) implements Step {
         public String kind() {
             return "notify";
         }

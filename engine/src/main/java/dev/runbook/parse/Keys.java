@@ -59,7 +59,10 @@ public final class Keys {
             "expect");
     public static final Set<String> HTTP_EXPECT = set("status", "contains");
     public static final Set<String> MONITOR = set("for", "every", "failure_limit", "checks");
-    public static final Set<String> NOTIFY = set("webhook", "template", "message");
+    public static final Set<String> NOTIFY = set("webhook", "format", "headers", "email", "template", "message",
+            "required");
+    public static final Set<String> NOTIFY_EMAIL = set("to", "from", "subject", "smtp");
+    public static final Set<String> NOTIFY_SMTP = set("host", "port", "starttls", "user", "password");
     public static final Set<String> UPLOAD = set("from", "to", "mode");
     public static final Set<String> DOWNLOAD = set("from", "to");
     public static final Set<String> CONTAINER_STEP = set("image", "command", "env", "mounts", "network");
@@ -104,6 +107,8 @@ public final class Keys {
         m.put("http_expect", HTTP_EXPECT);
         m.put("monitor", MONITOR);
         m.put("notify", NOTIFY);
+        m.put("notify_email", NOTIFY_EMAIL);
+        m.put("notify_smtp", NOTIFY_SMTP);
         m.put("upload", UPLOAD);
         m.put("download", DOWNLOAD);
         m.put("container", CONTAINER_STEP);

@@ -83,7 +83,7 @@ final class StepParser {
             case "wait" -> waitStep(f, common);
             case "http" -> HttpStepParser.http(f, common);
             case "monitor" -> monitor(f, common);
-            case "notify" -> notify(f, common);
+            case "notify" -> NotifyParser.notify(f, common);
             case "upload" -> TransferStepParser.upload(f, common);
             case "download" -> TransferStepParser.download(f, common);
             case "container" -> DockerStepParser.container(f, common);
@@ -189,20 +189,6 @@ final class StepParser {
             int limit = m.integer("failure_limit", 1).orElse(1);
             List<Check> checks = RunbookParser.checks(m, "checks");
             return duration.map(d -> new Step.Monitor(common, d, every, limit, checks));
-        });
-    }
-
-    private Optional<Step> notify(Fields f, StepCommon common) {
-        return r.fields(f.node("notify").orElseThrow(), f.child("notify"), "'notify'", Keys.NOTIFY).flatMap(n -> {
-            if (!n.has("webhook")) {
-                n.missing("webhook");
-            }
-            if (!n.has("template") && !n.has("message")) {
-                r.problem(n.node(), n.path(), "'notify' needs a 'template' file or a 'message'");
-            }
-            Optional<Text> webhook = n.text("webhook");
-            return webhook.map(w -> new Step.Notify(common, w, n.string("template").orElse(null),
-                    n.text("message").orElse(null)));
         });
     }
 

@@ -39,10 +39,21 @@ final class Actions {
                 out.add("check: " + p.mask(c.label()) + (c.name() != null ? " (" + p.expression(c.that()) + ")" : ""));
             }
         } else if (step instanceof Step.Notify n) {
-            out.add("POST to " + p.render(n.webhook(), s, false)
-                    + (n.template() != null ? " the template " + n.template() : "")
+            String what = (n.template() != null ? " the template " + n.template() : "")
                     + (n.message() != null ? (n.template() != null ? " and" : "") + " the message: "
-                    + p.render(n.message(), s, false) : ""));
+                    + p.render(n.message(), s, false) : "");
+            String optional = n.required() ? "" : " (a failure does not stop the run)";
+            if (n.webhook() != null) {
+                out.add("POST to " + p.render(n.webhook().url(), s, false)
+                        + (n.webhook().format().equals("json") ? "" : " (" + n.webhook().format() + ")") + what
+                        + optional);
+            }
+            if (n.email() != null) {
+                out.add("email " + n.email().to().stream().map(t -> p.render(t, s, false))
+                        .collect(Collectors.joining(", ")) + " via " + p.render(n.email().smtp().host(), s, false)
+                        + ": " + p.render(n.email().subject(), s, false) + (n.webhook() == null ? what : "")
+                        + optional);
+            }
         } else if (step instanceof Step.Upload u) {
             out.add("upload " + p.render(u.from(), s, false) + " -> " + p.render(u.to(), s, false)
                     + (u.mode() != null ? " (" + u.mode() + ")" : ""));

@@ -113,12 +113,18 @@ public final class Planner {
                 notes, ps, ts, pre, List.copyOf(out), triggers, success);
     }
 
+    /** The runbook's directory, where {@code changelog()} reads relative paths. */
+    private java.nio.file.Path dir() {
+        java.nio.file.Path parent = runbook.file() == null ? null : runbook.file().toAbsolutePath().getParent();
+        return parent == null ? java.nio.file.Path.of(".") : parent;
+    }
+
     private Map<String, Object> roots(PlanScope s) {
-        Map<String, Object> roots = new HashMap<>();
+        Map<String, Object> roots = new dev.runbook.expr.Roots(dir());
         roots.put("params", s.params());
         roots.put("env", env);
         roots.put("run", Map.of("id", "dry-run", "start", System.currentTimeMillis(), "dry", true, "runbook",
-                runbook.name()));
+                runbook.name(), "status", "running", "reason", ""));
         if (s.target() != null) {
             PlanScope outside = new PlanScope(s.params(), null, s.options());
             String host = hosts(s.target(), outside).stream().findFirst().orElse("localhost");

@@ -23,7 +23,7 @@ final class ReferenceChecker {
     static final Set<String> ROOTS = Set.of("params", "facts", "steps", "run", "target", "env", "previous");
     static final Set<String> STEP_FIELDS = Set.of("status", "ok", "failed", "skipped", "exit_code", "stdout", "stderr",
             "outputs", "duration", "attempts");
-    static final Set<String> RUN_FIELDS = Set.of("id", "start", "dry", "runbook");
+    static final Set<String> RUN_FIELDS = Set.of("id", "start", "dry", "runbook", "status", "reason");
     static final Set<String> TARGET_FIELDS = Set.of("name", "host", "kind", "vars");
     static final Set<String> PREVIOUS_FIELDS = Set.of("ok", "failed", "status", "exit_code", "stdout", "stderr");
     private static final Set<String> BUILTINS = Set.of("size", "empty");

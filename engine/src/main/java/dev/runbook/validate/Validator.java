@@ -170,8 +170,7 @@ public final class Validator {
             duration(m.every(), path + ".monitor.every", here);
             checks(m.checks(), path + ".monitor.checks", here);
         } else if (step instanceof Step.Notify n) {
-            refs.text(n.webhook(), path + ".notify.webhook", here);
-            refs.text(n.message(), path + ".notify.message", here);
+            notify(n, path, here);
         } else if (step instanceof Step.Upload u) {
             refs.text(u.from(), path + ".upload.from", here);
             refs.text(u.to(), path + ".upload.to", here);
@@ -201,6 +200,26 @@ public final class Validator {
         }
     }
 
+    /** The templates of a notify step: its message, webhook and email. */
+    private void notify(Step.Notify n, String path, Scope scope) {
+        String at = path + ".notify";
+        refs.text(n.message(), at + ".message", scope);
+        if (n.webhook() != null) {
+            refs.text(n.webhook().url(), at + ".webhook", scope);
+            n.webhook().headers().values().forEach(v -> refs.text(v, at + ".headers", scope));
+        }
+        if (n.email() != null) {
+            var e = n.email();
+            e.to().forEach(t -> refs.text(t, at + ".email.to", scope));
+            refs.text(e.from(), at + ".email.from", scope);
+            refs.text(e.subject(), at + ".email.subject", scope);
+            refs.text(e.smtp().host(), at + ".email.smtp.host", scope);
+            refs.text(e.smtp().port(), at + ".email.smtp.port", scope);
+            refs.text(e.smtp().user(), at + ".email.smtp.user", scope);
+            refs.text(e.smtp().password(), at + ".email.smtp.password", scope);
+        }
+    }
+
     private void rollback(Step step, Map<String, Param> params, Map<String, Set<String>> done) {
         Scope scope = new Scope("the rollback of '" + step.common().label() + "'", params, Map.copyOf(done), true, true);
         for (Step r : step.common().rollback()) {
@@ -218,7 +237,7 @@ public final class Validator {
             } else if (r instanceof Step.Assert a) {
                 refs.expr(a.that(), c.path() + ".assert", scope);
             } else if (r instanceof Step.Notify n) {
-                refs.text(n.message(), c.path() + ".notify.message", scope);
+                notify(n, c.path(), scope);
             } else if (r instanceof Step.Upload u) {
                 refs.text(u.from(), c.path() + ".upload.from", scope);
                 refs.text(u.to(), c.path() + ".upload.to", scope);

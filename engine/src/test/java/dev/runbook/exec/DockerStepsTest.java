@@ -118,4 +118,30 @@ class DockerStepsTest {
         assertThat(refused.console()).contains("the Docker engine at " + tls + " speaks TLS: give the target its"
                 + " client certificates (certs: a directory with ca.pem, cert.pem and key.pem)").doesNotContain("Exception:");
     }
+
+    @Test
+    void aPullFromARegistryBringsTheImageAndATagNamesIt() throws Exception {
+        String registry = System.getenv("RUNBOOK_TEST_REGISTRY");
+        if (registry == null) {
+            if (System.getenv("RUNBOOK_REQUIRE_ALL") != null) {
+                throw new AssertionError("RUNBOOK_TEST_REGISTRY is not set: .ci/run starts a registry (bench/dockerd.sh)");
+            }
+            org.junit.jupiter.api.Assumptions.abort("no registry to pull from");
+        }
+        String remote = registry + "/runbook-test/" + name + ":1";
+        docker.docker("tag", DockerHost.IMAGE_V1, remote);
+        docker.docker("push", remote);
+        docker.docker("rmi", remote);
+        try {
+            RunFixture.Result r = exec("""
+                      - { id: fetch, on: engine, pull: "%1$s" }
+                      - { id: name_it, on: engine, tag: { image: "%1$s", as: "runbook-test/%2$s:pulled" } }
+                    """.formatted(remote, name), "");
+            assertThat(r.code()).as(r.console()).isZero();
+            assertThat(docker.imageId(remote)).isEqualTo(docker.imageId(DockerHost.IMAGE_V1));
+            assertThat(docker.imageId("runbook-test/" + name + ":pulled")).isEqualTo(docker.imageId(DockerHost.IMAGE_V1));
+        } finally {
+            docker.docker("rmi", remote, "runbook-test/" + name + ":pulled");
+        }
+    }
 }

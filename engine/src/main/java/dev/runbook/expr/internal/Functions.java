@@ -8,16 +8,36 @@ import java.util.regex.Pattern;
 
 /**
  * The helper functions expressions may call, and nothing else: {@code len}, {@code contains}, {@code matches},
- * {@code duration}, {@code now}, {@code all}, {@code any}, {@code lower}, {@code upper}, {@code trim}.
- * Public only because JEXL calls it by reflection; every method is pure except {@link #now()}.
+ * {@code duration}, {@code now}, {@code all}, {@code any}, {@code lower}, {@code upper}, {@code trim},
+ * {@code changelog}. Public only because JEXL calls it by reflection; every method is pure except {@link #now()}
+ * and {@link #changelog(Object, Object)}, which reads a file (see {@link Changelog}).
  */
 public final class Functions {
 
     /** The names, for validation messages and the sandbox's allow-list. */
     public static final java.util.Set<String> NAMES = java.util.Set.of("len", "contains", "matches", "duration", "now",
-            "all", "any", "lower", "upper", "trim");
+            "all", "any", "lower", "upper", "trim", "changelog");
+
+    /** The runbook's directory, for {@code changelog()}; null when unknown. */
+    private final java.nio.file.Path dir;
 
     public Functions() {
+        this(null);
+    }
+
+    /** The functions of expressions of the runbook in {@code dir}. */
+    public Functions(java.nio.file.Path dir) {
+        this.dir = dir;
+    }
+
+    /**
+     * The section of {@code version} in a Keep-a-Changelog file, without its heading: the release notes.
+     *
+     * @param path relative to the runbook's directory (and inside it), or absolute
+     */
+    public String changelog(Object path, Object version) {
+        return Changelog.section(dir, path == null ? null : String.valueOf(path),
+                version == null ? null : String.valueOf(version));
     }
 
     /** The length of a string, or the size of a list or map; 0 for null. */
