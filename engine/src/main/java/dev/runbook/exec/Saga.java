@@ -134,7 +134,7 @@ final class Saga {
             }
             StepResult res;
             try {
-                res = runner.run(action, r.scope(), r.step().id(), i + 1, host);
+                res = runner.run(action, r.scope(), r.step().id(), i + 1, host, previous);
             } catch (StopRun e) {
                 res = new StepResult(null, StepResult.FAILED, null, "", "", Map.of(), 0, 1, e.getMessage());
             }

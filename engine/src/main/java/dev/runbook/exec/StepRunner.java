@@ -42,6 +42,15 @@ final class StepRunner {
     /** As {@link #run(Step, Scope, String, Integer)}, on one host of a fleet (null: the target's only host). */
     StepResult run(Step step, Scope scope, String named, Integer action, Inventory.Host host)
             throws InterruptedException, StopRun {
+        return run(step, scope, named, action, host, null);
+    }
+
+    /**
+     * As {@link #run(Step, Scope, String, Integer, Inventory.Host)}, for a rollback action: its templates read
+     * {@code previous} (how the step it compensates, or the action before it, ended).
+     */
+    StepResult run(Step step, Scope scope, String named, Integer action, Inventory.Host host,
+                   Map<String, Object> previous) throws InterruptedException, StopRun {
         var c = step.common();
         int attempts = 1 + c.retries();
         Attempt last = null;
@@ -49,7 +58,7 @@ final class StepRunner {
         long start = System.nanoTime();
         while (made < attempts) {
             made++;
-            last = attempt(step, scope, named, action, host);
+            last = attempt(step, scope, named, action, host, previous);
             if (last.ok || made == attempts) {
                 break;
             }
@@ -73,11 +82,12 @@ final class StepRunner {
         String error;
     }
 
-    private Attempt attempt(Step step, Scope scope, String named, Integer action, Inventory.Host host)
+    private Attempt attempt(Step step, Scope scope, String named, Integer action, Inventory.Host host,
+                            Map<String, Object> previous)
             throws InterruptedException, StopRun {
         Attempt a = new Attempt();
         String on = step.common().on();
-        Map<String, Object> roots = ctx.roots(scope, on, null, host);
+        Map<String, Object> roots = ctx.roots(scope, on, previous, host);
         try {
             if (step instanceof Step.Run r) {
                 Executor ex = host == null ? ctx.targets.executor(on) : ctx.targets.executor(on, host);

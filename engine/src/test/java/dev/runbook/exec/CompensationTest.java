@@ -90,7 +90,7 @@ class CompensationTest {
                     rollback:
                       - run: "cp ${params.workdir}/no-such-backup ${params.workdir}/conf"
                       - when: "previous.failed"
-                        run: "echo v1 > ${params.workdir}/conf"
+                        run: "echo v1 > ${params.workdir}/conf && echo after ${previous.status} > ${params.workdir}/why"
                       - when: "previous.failed"
                         run: "echo never > ${params.workdir}/conf"
                   - id: boom
@@ -106,5 +106,6 @@ class CompensationTest {
                 "rollback.action write#3 skipped", "run.finished rolled_back");
         assertThat(only(events, "rollback.finished").path("complete").asBoolean()).isTrue();
         assertThat(lines(tmp.resolve("work/conf"))).containsExactly("v1");
+        assertThat(lines(tmp.resolve("work/why"))).as("an action's text reads previous too").containsExactly("after failed");
     }
 }

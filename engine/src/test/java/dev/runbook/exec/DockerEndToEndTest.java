@@ -29,16 +29,7 @@ class DockerEndToEndTest {
         DockerHost docker = DockerHost.require();
         String project = "rbe2e" + Long.toHexString(System.nanoTime() & 0xfffffff);
         int port = DockerHost.freePort();
-        Path app = Files.createDirectories(dir.resolve("app"));
-        Files.writeString(app.resolve("docker-compose.yml"), String.join("\n",
-                "version: \"2.4\"",
-                "services:",
-                "  web:",
-                "    image: \"runbook-test/busybox:${TAG:-1}\"",
-                "    network_mode: host",
-                "    init: true",
-                "    command: [\"httpd\", \"-f\", \"-p\", \"127.0.0.1:" + port + "\", \"-h\", \"/www\"]",
-                ""));
+        Path app = composeProject(port);
         try {
             docker.composeUp(app, project);
             String v1 = docker.imageId("runbook-test/busybox:1");
@@ -93,16 +84,7 @@ class DockerEndToEndTest {
         DockerHost docker = DockerHost.require();
         String project = "rbkill" + Long.toHexString(System.nanoTime() & 0xfffffff);
         int port = DockerHost.freePort();
-        Path app = Files.createDirectories(dir.resolve("app"));
-        Files.writeString(app.resolve("docker-compose.yml"), String.join("\n",
-                "version: \"2.4\"",
-                "services:",
-                "  web:",
-                "    image: \"runbook-test/busybox:${TAG:-1}\"",
-                "    network_mode: host",
-                "    init: true",
-                "    command: [\"httpd\", \"-f\", \"-p\", \"127.0.0.1:" + port + "\", \"-h\", \"/www\"]",
-                ""));
+        Path app = composeProject(port);
         try {
             docker.composeUp(app, project);
             String v1 = docker.imageId("runbook-test/busybox:1");
@@ -136,6 +118,21 @@ class DockerEndToEndTest {
         } finally {
             docker.composeDown(app, project);
         }
+    }
+
+    /** A Compose project of one service, web: busybox httpd on 127.0.0.1:PORT of image runbook-test/busybox:TAG (1). */
+    private Path composeProject(int port) throws java.io.IOException {
+        Path app = Files.createDirectories(dir.resolve("app"));
+        Files.writeString(app.resolve("docker-compose.yml"), String.join("\n",
+                "version: \"2.4\"",
+                "services:",
+                "  web:",
+                "    image: \"runbook-test/busybox:${TAG:-1}\"",
+                "    network_mode: host",
+                "    init: true",
+                "    command: [\"httpd\", \"-f\", \"-p\", \"127.0.0.1:" + port + "\", \"-h\", \"/www\"]",
+                ""));
+        return app;
     }
 
     private static String health(int port) throws Exception {
