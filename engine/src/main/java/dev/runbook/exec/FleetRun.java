@@ -92,6 +92,7 @@ final class FleetRun implements AutoCloseable {
         if (r == null) {
             try {
                 ctx.targets.executor(s.common().on(), h).connect();
+                ctx.events.emit(EventType.HOST_STARTED, s.id(), "host", h.name());
                 r = runner.run(s, scope, s.id(), null, h);
             } catch (dev.runbook.diag.RunbookException e) {
                 reached = false;

@@ -275,12 +275,38 @@ public final class RunEngine {
             return ran;
         }
         Saga.Ran known = walk.index(runbook.steps(), scope).get(history.unfinished());
-        if (known == null || FleetRun.perHost(known.step()) && ctx.targets.fleet(known.step().common().on())) {
-            return ran; // a fleet step's hosts that finished it are in the journal each; see RunHistory.completions
+        if (known != null && FleetRun.perHost(known.step()) && ctx.targets.fleet(known.step().common().on())) {
+            return withHostsInFlight(ran, history, walk, scope, ctx);
+        }
+        if (known == null) {
+            return ran;
         }
         List<Saga.Ran> all = new ArrayList<>(ran);
         all.add(new Saga.Ran(known.step(), known.scope(), new StepResult(history.unfinished(), StepResult.FAILED, null,
                 "", "", Map.of(), 0, 1, "stopped part-way")));
+        return all;
+    }
+
+    /**
+     * On a fleet, the hosts the stopped run was running a step on (started, never finished): each is compensated
+     * first, as a failed step is; the hosts that finished it are in the journal each (see RunHistory.completions).
+     */
+    private List<Saga.Ran> withHostsInFlight(List<Saga.Ran> ran, RunHistory history, StepWalk walk, Scope scope,
+                                             RunContext ctx) {
+        List<Saga.Ran> all = new ArrayList<>(ran);
+        Map<String, Saga.Ran> index = walk.index(runbook.steps(), scope);
+        history.inFlight().forEach((id, hosts) -> {
+            Saga.Ran known = index.get(id);
+            if (known == null) {
+                return;
+            }
+            String on = known.step().common().on();
+            for (String name : hosts) {
+                ctx.targets.hosts(on).stream().filter(h -> h.name().equals(name)).findFirst().ifPresent(h ->
+                        all.add(new Saga.Ran(known.step(), known.scope(), new StepResult(id, StepResult.FAILED, null,
+                                "", "", Map.of(), 0, 1, "stopped part-way"), h)));
+            }
+        });
         return all;
     }
 

@@ -114,6 +114,23 @@ public record RunHistory(Event started, Map<String, StepResult> results, Map<Str
         return out;
     }
 
+    /**
+     * The hosts each fleet step started on ({@code host.started}) and never finished on ({@code step.host}): the
+     * run was stopped while they ran it. By step id, in the order they started.
+     */
+    public Map<String, java.util.List<String>> inFlight() {
+        Map<String, java.util.List<String>> out = new LinkedHashMap<>();
+        for (Event e : events) {
+            if (e.type().equals(EventType.HOST_STARTED)) {
+                out.computeIfAbsent(e.step(), k -> new java.util.ArrayList<>()).add(e.text("host"));
+            } else if (e.type().equals(EventType.STEP_HOST) && out.containsKey(e.step())) {
+                out.get(e.step()).remove(e.text("host"));
+            }
+        }
+        out.values().removeIf(java.util.List::isEmpty);
+        return out;
+    }
+
     /** The hosts that left the run after failing within max_fail, by target. */
     public Map<String, java.util.Set<String>> dropped() {
         Map<String, java.util.Set<String>> out = new LinkedHashMap<>();

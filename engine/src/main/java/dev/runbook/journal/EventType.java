@@ -10,6 +10,8 @@ public final class EventType {
     public static final String STEP_OUTPUT = "step.output";
     public static final String STEP_RETRYING = "step.retrying";
     public static final String STEP_FINISHED = "step.finished";
+    /** A step of a fleet starts on one host (a rollback of a run stopped before its step.host compensates it). */
+    public static final String HOST_STARTED = "host.started";
     /** A step of a fleet finished on one host. */
     public static final String STEP_HOST = "step.host";
     /** A host of a fleet failed, within {@code max_fail}: it was rolled back on its own and left the run. */

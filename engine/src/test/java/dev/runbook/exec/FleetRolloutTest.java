@@ -182,4 +182,26 @@ class FleetRolloutTest {
         List<JsonNode> events = journal(state, runId);
         assertThat(hostEvents(events, "a").stream().map(e -> e.path("host").asString()).distinct()).hasSize(10);
     }
+
+    @Test
+    void aRunKilledMidStepIsRolledBackOnTheHostsThatWereRunningIt() throws Exception {
+        Path file = twoSteps("e2e-inflight", 4, "", "sleep 3; ", "");
+        Process child = RunFixture.spawn(dir.resolve("child"), "exec", file.toString(), "--state-dir", state.toString());
+        try {
+            RunFixture.awaitJournal(state, child, Duration.ofSeconds(60),
+                    events -> ofType(events, "host.started").size() == 4);
+            RunFixture.kill("KILL", child.pid());
+            assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            child.destroyForcibly();
+        }
+        Thread.sleep(3500); // a remote command the dead runner left behind would finish meanwhile
+        assertThat(log(remote.resolve("log"))).as("the killed step's commands died with the runner").isEmpty();
+
+        RunFixture.Result r = RunFixture.cli("rollback", onlyRun(state), "--state-dir", state.toString());
+        assertThat(r.code()).as(why(r)).isEqualTo(1);
+        List<String> lines = log(remote.resolve("log"));
+        assertThat(lines).as("each host the step was running on is compensated, once")
+                .containsExactlyInAnyOrder("undo-a " + addr(1), "undo-a " + addr(2), "undo-a " + addr(3), "undo-a " + addr(4));
+    }
 }
