@@ -6,6 +6,7 @@ import dev.runbook.journal.EventSink;
 import dev.runbook.model.Durations;
 import dev.runbook.report.ConsoleView;
 import dev.runbook.report.JsonLines;
+import dev.runbook.report.LiveConsole;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,6 +40,13 @@ final class RunOptions {
     @Option(names = "--quiet", description = "Without command output and per-tick lines.")
     boolean quiet;
 
+    @Option(names = "--verbose", description = "Also show each collected fact's value and each check of the triggers.")
+    boolean verbose;
+
+    @Option(names = "--no-color", description = "Plain lines even on a terminal: no colours, no live status line"
+            + " (as in a pipe, or with CI or NO_COLOR set).")
+    boolean noColor;
+
     @Option(names = "--debug", description = "Show stack traces of internal errors.")
     boolean debug;
 
@@ -49,7 +57,8 @@ final class RunOptions {
     Runs.Settings settings(picocli.CommandLine.Model.CommandSpec spec) {
         PrintWriter out = spec.commandLine().getOut();
         List<EventSink> sinks = switch (output) {
-            case "text" -> List.of(new ConsoleView(out, quiet));
+            case "text" -> List.of(live() ? new LiveConsole(out, quiet, verbose)
+                    : new ConsoleView(out, quiet, verbose));
             case "json" -> List.of(new JsonLines(out));
             default -> throw new ParameterException(spec.commandLine(), "--output is text or json, not " + output);
         };
@@ -57,5 +66,17 @@ final class RunOptions {
                 "--lock-wait takes a duration such as 30s or 10m, not " + lockWait));
         return new Runs.Settings(stateDir, new Approvals(yes, new LinkedHashSet<>(approve), System.console()), sinks,
                 wait, acceptNewHostKeys);
+    }
+
+    /**
+     * Whether the console view is the live one: stdout is a terminal (that is not {@code TERM=dumb}), not in CI
+     * ({@code CI} unset or {@code false}), no {@code NO_COLOR}, no {@code --no-color}.
+     */
+    boolean live() {
+        String ci = System.getenv("CI");
+        String noColorEnv = System.getenv("NO_COLOR");
+        return !noColor && System.console() != null && !"dumb".equals(System.getenv("TERM"))
+                && (ci == null || ci.isEmpty() || ci.equalsIgnoreCase("false"))
+                && (noColorEnv == null || noColorEnv.isEmpty());
     }
 }

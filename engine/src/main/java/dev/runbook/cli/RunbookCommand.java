@@ -21,8 +21,8 @@ import picocli.CommandLine.IVersionProvider;
 public final class RunbookCommand implements Runnable {
 
     /** The subcommands' names, in the order help lists them. */
-    static final List<String> SUBCOMMANDS = List.of("validate", "plan", "exec", "resume", "rollback", "runs", "show",
-            "verify", "facts", "schema", "generate-completion");
+    static final List<String> SUBCOMMANDS = List.of("validate", "plan", "explain", "exec", "resume", "rollback", "runs", "show",
+            "verify", "facts", "schema", "init", "generate-completion");
 
     /** A new instance of the subcommand {@code name}, one of {@link #SUBCOMMANDS}. */
     private static Object subcommand(String name) {
@@ -33,6 +33,8 @@ public final class RunbookCommand implements Runnable {
                 return new ValidateCommand();
             case "plan":
                 return new PlanCommand();
+            case "explain":
+                return new ExplainCommand();
             case "exec":
                 return new ExecCommand();
             case "resume":
@@ -49,6 +51,8 @@ public final class RunbookCommand implements Runnable {
                 return new FactsCommand();
             case "schema":
                 return new SchemaCommand();
+            case "init":
+                return new InitCommand();
             case "generate-completion":
                 return new AutoComplete.GenerateCompletion();
             default:
@@ -76,7 +80,7 @@ public final class RunbookCommand implements Runnable {
     @Override
     public void run() {
         throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                "a command is needed: validate, plan, exec, resume, rollback, runs, show, verify or schema");
+                "a command is needed: validate, plan, explain, exec, resume, rollback, runs, show, verify, schema or init");
     }
 
     /** The version from the jar's manifest. */

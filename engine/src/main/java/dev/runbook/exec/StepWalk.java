@@ -73,11 +73,23 @@ final class StepWalk {
         return out;
     }
 
+    /** How long a wait or monitor step may take (or watches), when known: what a progress bar fills up to. */
+    private Long plannedLength(Step s, Scope scope) {
+        dev.runbook.model.DurationSpec d = s instanceof Step.Wait w ? w.within()
+                : s instanceof Step.Monitor m ? m.duration() : null;
+        try {
+            return d == null ? null : runner.duration(d, scope, null).toMillis();
+        } catch (RuntimeException e) {
+            return null; // the step itself reports a duration it cannot read
+        }
+    }
+
     private void step(Step s, Scope scope) throws StopRun, InterruptedException {
         var c = s.common();
         Map<String, Object> roots = ctx.roots(scope, c.on(), null);
         ctx.events.emit(EventType.STEP_STARTED, s.id(), "kind", s.kind(), "name", c.name(), "target", c.on(),
-                "command", s instanceof Step.Run r ? ctx.show(r.command(), scope, roots, true) : null);
+                "command", s instanceof Step.Run r ? ctx.show(r.command(), scope, roots, true) : null,
+                "within_ms", plannedLength(s, scope));
         StepResult result = guard(s, roots);
         boolean reached = true;
         if (result == null) {

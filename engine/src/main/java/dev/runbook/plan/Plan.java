@@ -36,9 +36,15 @@ public record Plan(String runbook, String description, String file, boolean offl
      * A condition and what the dry run made of it.
      *
      * @param status {@code holds}, {@code fails}, {@code not evaluated} or {@code error}
-     * @param detail why, in words (which facts it waits for, the error)
+     * @param detail  why, in words (which facts it waits for, the error)
+     * @param message what a failure means, as the runbook says it, or null
      */
-    public record Check(String name, String expression, String status, String detail) {
+    public record Check(String name, String expression, String status, String detail, String message) {
+
+        /** A check without a message of its own (a guard). */
+        public Check(String name, String expression, String status, String detail) {
+            this(name, expression, status, detail, null);
+        }
     }
 
     /**
@@ -73,8 +79,9 @@ public record Plan(String runbook, String description, String file, boolean offl
     public record Action(String kind, String target, String action, String when) {
     }
 
-    /** A rollback trigger, when it is armed, and what the dry run made of it. */
-    public record Trigger(String name, String expression, String armedAfter, String status, String detail) {
+    /** A rollback trigger, when it is armed, what the dry run made of it, and its message (or null). */
+    public record Trigger(String name, String expression, String armedAfter, String status, String detail,
+                          String message) {
     }
 
     /** Counts for the summary line. */

@@ -161,12 +161,14 @@ public final class Planner {
 
     private Plan.Check check(Check c, PlanScope s) {
         Plan.Check e = evaluate(c.that(), s);
-        return new Plan.Check(mask(c.label()), e.expression(), e.status(), e.detail());
+        return new Plan.Check(mask(c.label()), e.expression(), e.status(), e.detail(),
+                c.message() == null ? null : mask(c.message()));
     }
 
     private Plan.Trigger trigger(Trigger t, PlanScope s) {
         Plan.Check e = evaluate(t.when(), s);
-        return new Plan.Trigger(mask(t.name()), e.expression(), t.armedAfter(), e.status(), e.detail());
+        return new Plan.Trigger(mask(t.name()), e.expression(), t.armedAfter(), e.status(), e.detail(),
+                t.message() == null ? null : mask(t.message()));
     }
 
     /** Evaluates a condition when it reads nothing that exists only at run time. */

@@ -7,22 +7,62 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The run as an operator watches it: each step as it starts and ends, with status and duration, command output
  * indented under it, decisions (guards, triggers, approvals, rollback actions), and at the end a summary table and
- * the verdict. Plain lines, so it reads the same on a terminal, in CI logs and in a pipe.
+ * the verdict. Plain lines, so it reads the same in CI logs and in a pipe; on a terminal {@link LiveConsole} prints
+ * the same lines in colour (a {@link Style}) under a live status line.
  */
 public final class ConsoleView implements EventSink {
 
-    private final PrintWriter out;
+    /** How the view marks up its text: {@link #PLAIN} for pipes and logs, ANSI colours on a terminal. */
+    public interface Style {
+
+        /** No markup: the text as it is. */
+        Style PLAIN = new Style() {
+        };
+
+        /** The text, marked as a status says ({@code ok}, {@code failed}, {@code skipped}, {@code retrying}...). */
+        default String status(String status, String text) {
+            return text;
+        }
+
+        /** A step id. */
+        default String id(String step) {
+            return step;
+        }
+    }
+
+    private final Consumer<String> lines;
     private final boolean quiet;
+    private final boolean verbose;
+    private final Style style;
     private final List<String[]> rows = new ArrayList<>();
 
     /** @param quiet without command output and per-check lines */
     public ConsoleView(PrintWriter out, boolean quiet) {
-        this.out = out;
+        this(out, quiet, false);
+    }
+
+    /**
+     * @param quiet   without command output and per-check lines
+     * @param verbose with each collected fact's value and each check of the triggers
+     */
+    public ConsoleView(PrintWriter out, boolean quiet, boolean verbose) {
+        this(s -> {
+            out.println(s);
+            out.flush();
+        }, quiet, verbose, Style.PLAIN);
+    }
+
+    /** A view that hands each line, marked up in the style, to {@code lines}. */
+    public ConsoleView(Consumer<String> lines, boolean quiet, boolean verbose, Style style) {
+        this.lines = lines;
         this.quiet = quiet;
+        this.verbose = verbose;
+        this.style = style;
     }
 
     @Override
@@ -35,7 +75,8 @@ public final class ConsoleView implements EventSink {
                     + (Boolean.TRUE.equals(d.get("rollback")) ? " to roll back" : ""));
             case EventType.PRECONDITION -> line("  " + mark(Boolean.TRUE.equals(d.get("holds")) ? "ok" : "failed")
                     + " precondition: " + d.get("name") + detail(d));
-            case EventType.STEP_STARTED -> line("  -> " + e.step() + (d.get("name") != null ? " — " + d.get("name") : "")
+            case EventType.STEP_STARTED -> line("  -> " + style.id(e.step())
+                    + (d.get("name") != null ? " — " + d.get("name") : "")
                     + " [" + d.get("kind") + " on " + d.get("target")
                     + (d.get("hosts") != null ? ", " + d.get("hosts") + " hosts" : "") + "]");
             case EventType.STEP_OUTPUT -> {
@@ -46,36 +87,50 @@ public final class ConsoleView implements EventSink {
             case EventType.STEP_HOST -> {
                 String status = String.valueOf(d.get("status"));
                 if (!quiet || !status.equals("ok")) {
-                    line("     " + mark(status) + " " + e.step() + " on " + d.get("host") + " " + status + " in "
+                    line("     " + mark(status) + " " + style.id(e.step()) + " on " + d.get("host") + " " + status
+                            + " in "
                             + seconds(d.get("duration_ms")) + (d.get("error") != null ? ": " + d.get("error") : ""));
                 }
             }
             case EventType.ROLLOUT_BATCH -> line("  == " + d.get("target") + " batch " + d.get("batch") + " of "
                     + d.get("of") + ": " + String.join(", ", (List<String>) d.get("hosts")));
-            case EventType.HOST_DROPPED -> line("  !! host " + d.get("host") + " left the run (" + d.get("reason")
+            case EventType.HOST_DROPPED -> alert("  !! host " + d.get("host") + " left the run (" + d.get("reason")
                     + "); " + (Boolean.TRUE.equals(d.get("rolled_back")) ? "it was rolled back"
                     : "its rollback is INCOMPLETE"));
-            case EventType.STEP_RETRYING -> line("     retrying (" + d.get("attempt") + " of " + d.get("of") + ") in "
-                    + seconds(d.get("delay_ms")) + ": " + d.get("error"));
+            case EventType.STEP_RETRYING -> line(style.status("retrying", "     retrying (" + d.get("attempt") + " of "
+                    + d.get("of") + ") in " + seconds(d.get("delay_ms")) + ": " + d.get("error")));
             case EventType.STEP_FINISHED -> finished(e);
             case EventType.APPROVAL_REQUESTED -> line("     approval needed: " + d.get("question"));
             case EventType.APPROVAL_GIVEN -> line("     approved by " + d.get("by"));
-            case EventType.APPROVAL_REFUSED -> line("     approval REFUSED");
-            case EventType.TRIGGER_FIRED -> line("  !! rollback trigger fired: " + d.get("trigger") + " (" + d.get("when")
+            case EventType.APPROVAL_REFUSED -> alert("     approval REFUSED");
+            case EventType.TRIGGER_FIRED -> alert("  !! rollback trigger fired: " + d.get("trigger") + " ("
+                    + d.get("when")
                     + ") with " + d.get("values") + (d.get("message") != null ? ": " + d.get("message") : ""));
             case "monitor.tick" -> {
                 if (!quiet) {
                     line("     tick " + d.get("tick") + ": " + d.get("checks"));
                 }
             }
-            case EventType.ROLLBACK_STARTED -> line("  <- rolling back: " + d.get("reason"));
+            case EventType.FACT_COLLECTED -> {
+                if (verbose && !quiet) {
+                    line("     fact " + d.get("fact") + " (" + d.get("kind") + ")" + (d.containsKey("error")
+                            ? " not collected: " + d.get("error") : " = " + d.get("value")));
+                }
+            }
+            case EventType.TRIGGERS_CHECKED -> {
+                if (verbose && !quiet) {
+                    line("     triggers checked" + (e.step() != null ? " after " + e.step() : "") + ": "
+                            + d.get("decisions"));
+                }
+            }
+            case EventType.ROLLBACK_STARTED -> line(style.status("retrying", "  <- rolling back: " + d.get("reason")));
             case EventType.ROLLBACK_ACTION -> line("     " + mark(String.valueOf(d.get("status"))) + " rollback of "
-                    + e.step() + (d.get("host") != null ? " on " + d.get("host") : "") + ", action " + d.get("action") + (d.get("error") != null ? ": " + d.get("error") : ""));
-            case EventType.ROLLBACK_FINISHED -> line("  rollback " + (Boolean.TRUE.equals(d.get("complete"))
-                    ? "complete" : "INCOMPLETE"));
+                    + style.id(e.step()) + (d.get("host") != null ? " on " + d.get("host") : "") + ", action " + d.get("action") + (d.get("error") != null ? ": " + d.get("error") : ""));
+            case EventType.ROLLBACK_FINISHED -> line(Boolean.TRUE.equals(d.get("complete"))
+                    ? style.status("ok", "  rollback complete") : style.status("failed", "  rollback INCOMPLETE"));
             case EventType.SUCCESS -> line("  " + mark(Boolean.TRUE.equals(d.get("holds")) ? "ok" : "failed")
                     + " success check: " + d.get("name") + detail(d));
-            case EventType.RUN_INTERRUPTED -> line("  !! " + d.get("message"));
+            case EventType.RUN_INTERRUPTED -> alert("  !! " + d.get("message"));
             case EventType.RUN_FINISHED -> summary(e);
             default -> { }
         }
@@ -85,7 +140,7 @@ public final class ConsoleView implements EventSink {
         Map<String, Object> d = e.data();
         String status = String.valueOf(d.get("status"));
         String took = seconds(d.get("duration_ms"));
-        line("  " + mark(status) + " " + e.step() + " " + status + " in " + took
+        line("  " + mark(status) + " " + style.id(e.step()) + " " + status + " in " + took
                 + (d.get("error") != null ? ": " + d.get("error") : ""));
         if (!status.equals("ok") && !status.equals("skipped") && quiet && d.get("stderr") != null) {
             line("     | " + String.valueOf(d.get("stderr")).replace("\n", "\n     | "));
@@ -98,10 +153,12 @@ public final class ConsoleView implements EventSink {
             int w = Math.max(4, rows.stream().mapToInt(r -> r[0].length()).max().orElse(4));
             line("");
             line("  " + pad("step", w) + "  " + pad("status", 9) + "  time");
-            rows.forEach(r -> line("  " + pad(r[0], w) + "  " + pad(r[1], 9) + "  " + r[2]));
+            rows.forEach(r -> line("  " + style.id(r[0]) + pad("", w - r[0].length()) + "  "
+                    + style.status(r[1], pad(r[1], 9)) + "  " + r[2]));
         }
         line("");
-        line("verdict: " + String.valueOf(e.get("status")).toUpperCase().replace('_', ' ') + " — " + e.get("message"));
+        String status = String.valueOf(e.get("status"));
+        line(style.status(status, "verdict: " + status.toUpperCase().replace('_', ' ') + " — " + e.get("message")));
         line("journal: run " + e.run());
     }
 
@@ -110,12 +167,12 @@ public final class ConsoleView implements EventSink {
         return d.get("message") != null ? s + ": " + d.get("message") : s;
     }
 
-    private static String mark(String status) {
-        return switch (status) {
+    private String mark(String status) {
+        return style.status(status, switch (status) {
             case "ok" -> "[ok]     ";
             case "skipped" -> "[skipped]";
             default -> "[FAILED] ";
-        };
+        });
     }
 
     private static String seconds(Object ms) {
@@ -127,8 +184,11 @@ public final class ConsoleView implements EventSink {
         return s + " ".repeat(Math.max(0, w - s.length()));
     }
 
+    private void alert(String s) {
+        line(style.status("failed", s));
+    }
+
     private void line(String s) {
-        out.println(s);
-        out.flush();
+        lines.accept(s);
     }
 }

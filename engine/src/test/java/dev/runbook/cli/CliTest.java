@@ -42,7 +42,7 @@ class CliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"validate", "plan", "exec", "schema", "generate-completion"})
+    @ValueSource(strings = {"validate", "plan", "explain", "exec", "init", "schema", "generate-completion"})
     void everyCommandHasHelp(String command) {
         Result r = run(command, "--help");
         assertThat(r.code()).isEqualTo(ExitCodes.OK);
