@@ -14,10 +14,6 @@ import java.util.Map;
  */
 final class ImageWatches {
 
-    /** What a service ran before a step: {@code image} null when it could not be read ({@code error} says why). */
-    record Recorded(String target, String project, String service, String image, String error) {
-    }
-
     private final RunContext ctx;
 
     ImageWatches(RunContext ctx) {
@@ -26,7 +22,7 @@ final class ImageWatches {
 
     /** Records the image before the step (when it watches one); a service that cannot be read is recorded so. */
     void before(Step s, Scope scope) {
-        Recorded r = read(s, scope, "before");
+        RecordedImage r = read(s, scope, "before");
         if (r != null) {
             ctx.images.put(s.id(), r);
         }
@@ -37,7 +33,7 @@ final class ImageWatches {
         read(s, scope, "after");
     }
 
-    private Recorded read(Step s, Scope scope, String when) {
+    private RecordedImage read(Step s, Scope scope, String when) {
         Containers.ImageWatch w = s.common().changesImage();
         if (w == null) {
             return null;
@@ -54,12 +50,12 @@ final class ImageWatches {
         }
         ctx.events.emit(EventType.IMAGE_RECORDED, s.id(), "when", when, "target", w.target(), "project", project,
                 "service", service, "image", image, "error", error);
-        return new Recorded(w.target(), project, service, image, error);
+        return new RecordedImage(w.target(), project, service, image, error);
     }
 
     /** Recreates the service from the image recorded before the step; throws saying why it cannot. */
     void restore(Step s) throws InterruptedException {
-        Recorded r = ctx.images.get(s.id());
+        RecordedImage r = ctx.images.get(s.id());
         if (r == null || r.image() == null) {
             throw new RunbookException("no image of the service was recorded before step '" + s.id() + "'"
                     + (r == null || r.error() == null ? "" : " (" + r.error() + ")") + ": restore it by hand");

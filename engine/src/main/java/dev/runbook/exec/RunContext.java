@@ -30,7 +30,7 @@ final class RunContext {
     /** Each fleet step's result on each host it ran on, by step id then host name. */
     final Map<String, Map<String, StepResult>> hostResults = new java.util.concurrent.ConcurrentHashMap<>();
     /** The image each step that changes one recorded before it ran, by step id. */
-    final Map<String, ImageWatches.Recorded> images = new java.util.concurrent.ConcurrentHashMap<>();
+    final Map<String, RecordedImage> images = new java.util.concurrent.ConcurrentHashMap<>();
     /** The hosts that failed within max_fail and left the run, by target. */
     final Map<String, java.util.Set<String>> dropped = new java.util.concurrent.ConcurrentHashMap<>();
     /** When the monitor windows a resumed run left open began, by step id (epoch ms). */

@@ -103,11 +103,11 @@ public record RunHistory(Event started, Map<String, StepResult> results, Map<Str
     }
 
     /** The image each step that changes one recorded before it ran ({@code image.recorded}), by step id. */
-    public Map<String, ImageWatches.Recorded> images() {
-        Map<String, ImageWatches.Recorded> out = new LinkedHashMap<>();
+    public Map<String, RecordedImage> images() {
+        Map<String, RecordedImage> out = new LinkedHashMap<>();
         for (Event e : events) {
             if (e.type().equals(EventType.IMAGE_RECORDED) && "before".equals(e.text("when"))) {
-                out.put(e.step(), new ImageWatches.Recorded(e.text("target"), e.text("project"), e.text("service"),
+                out.put(e.step(), new RecordedImage(e.text("target"), e.text("project"), e.text("service"),
                         e.text("image"), e.text("error")));
             }
         }

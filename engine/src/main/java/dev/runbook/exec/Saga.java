@@ -173,7 +173,7 @@ final class Saga {
         } catch (dev.runbook.diag.RunbookException e) {
             error = e.getMessage();
         }
-        ImageWatches.Recorded rec = ctx.images.get(r.step().id());
+        RecordedImage rec = ctx.images.get(r.step().id());
         ctx.events.emit(EventType.ROLLBACK_ACTION, r.step().id(), "action", action, "status",
                 error == null ? StepResult.OK : StepResult.FAILED, "kind", "restore_image", "target",
                 rec == null ? r.step().common().changesImage().target() : rec.target(), "image",
