@@ -5,30 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class ContainerStateTest {
-
-    private static TestDocker docker;
-    private static DockerEngine engine;
-
-    @BeforeAll
-    static void up() {
-        docker = TestDocker.require();
-        engine = DockerEngine.connect(docker.url, null);
-    }
-
-    @AfterAll
-    static void down() throws Exception {
-        if (engine != null) {
-            engine.close();
-        }
-        if (docker != null) {
-            docker.close();
-        }
-    }
+class ContainerStateTest extends EngineTestBase {
 
     @Test
     void inspectReportsAContainer() {

@@ -10,30 +10,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class ImageRestoreTest {
-
-    private static TestDocker docker;
-    private static DockerEngine engine;
-
-    @BeforeAll
-    static void up() {
-        docker = TestDocker.require();
-        engine = DockerEngine.connect(docker.url, null);
-    }
-
-    @AfterAll
-    static void down() throws Exception {
-        if (engine != null) {
-            engine.close();
-        }
-        if (docker != null) {
-            docker.close();
-        }
-    }
+class ImageRestoreTest extends EngineTestBase {
 
     private static String health(int port) throws Exception {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();

@@ -12,31 +12,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class OneOffRunTest {
-
-    private static TestDocker docker;
-    private static DockerEngine engine;
-
-    @BeforeAll
-    static void up() {
-        docker = TestDocker.require();
-        engine = DockerEngine.connect(docker.url, null);
-    }
-
-    @AfterAll
-    static void down() throws Exception {
-        if (engine != null) {
-            engine.close();
-        }
-        if (docker != null) {
-            docker.close();
-        }
-    }
+class OneOffRunTest extends EngineTestBase {
 
     private static List<Container> oneOffs() {
         return docker.client.listContainersCmd().withShowAll(true)
