@@ -101,11 +101,17 @@ public final class SshExecutor implements Executor {
             awaitClosed(ch, KILL_WAIT_MS);
         }
         boolean finished = ch.isClosed() && (ch.getExitStatus() != -1 || ch.getExitSignal() != null);
-        if (!timedOut && !finished && !session.isConnected()) {
+        if (!timedOut && !finished) {
+            // a server going away closes the channel a moment before the socket: wait for the socket to tell
+            awaitDisconnected(session, GRACE_MS);
+        }
+        if (!timedOut && !finished) {
             ch.disconnect();
             sessions.lost(target, session);
             String tail = err.text().isEmpty() ? out.text() : err.text();
-            throw new SshException("ssh " + target.describe() + ": the connection was lost while running the command: "
+            String what = session.isConnected() ? "the command's channel closed without an exit status"
+                    : "the connection was lost while running the command";
+            throw new SshException("ssh " + target.describe() + ": " + what + ": "
                     + command + (tail.isEmpty() ? "" : " (last output: " + lastLine(tail) + ")")
                     + "; whether it finished on the host is not known");
         }
@@ -159,6 +165,13 @@ public final class SshExecutor implements Executor {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    private static void awaitDisconnected(Session session, long ms) throws InterruptedException {
+        long end = System.nanoTime() + ms * 1_000_000;
+        while (session.isConnected() && System.nanoTime() - end < 0) {
+            Thread.sleep(10);
         }
     }
 
