@@ -47,12 +47,14 @@ final class SshLogins implements AutoCloseable {
     SshOptions options(Target.Ssh target) {
         Target.SshLogin l = target.login();
         SshOptions o = SshOptions.defaults();
-        if (l.knownHosts() != null || settings.acceptNewHostKeys()) {
-            o = o.withKnownHosts(l.knownHosts() == null ? o.knownHosts() : path(l.knownHosts()),
-                    settings.acceptNewHostKeys());
+        // a template that renders empty (a param left at "") means the key was not given: the defaults apply
+        Path knownHosts = path(l.knownHosts());
+        if (knownHosts != null || settings.acceptNewHostKeys()) {
+            o = o.withKnownHosts(knownHosts == null ? o.knownHosts() : knownHosts, settings.acceptNewHostKeys());
         }
-        if (l.identity() != null || l.passphrase() != null) {
-            o = o.withIdentities(l.identity() == null ? java.util.List.of() : java.util.List.of(path(l.identity())),
+        Path identity = path(l.identity());
+        if (identity != null || l.passphrase() != null) {
+            o = o.withIdentities(identity == null ? java.util.List.of() : java.util.List.of(identity),
                     l.passphrase() == null ? null : render(l.passphrase()));
         }
         if (l.password() != null) {
@@ -70,7 +72,10 @@ final class SshLogins implements AutoCloseable {
     }
 
     private Path path(Text t) {
-        String p = render(t);
+        String p = t == null ? "" : render(t).strip();
+        if (p.isEmpty()) {
+            return null;
+        }
         if (p.startsWith("~/")) {
             return Path.of(System.getProperty("user.home")).resolve(p.substring(2));
         }

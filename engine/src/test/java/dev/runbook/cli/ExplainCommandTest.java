@@ -81,12 +81,12 @@ class ExplainCommandTest {
                         + " this by running `cd /srv/agent-ops && git reset --hard")
                 .contains("  2. Pre-deploy sign-off. It stops and asks: Release 2.4.0 for Example Corp: code review"
                         + " done")
-                .contains("  15. Delete the test campaign. Only when `steps.smoke_create_campaign.ok`.")
+                .contains("  16. Delete the test campaign. Only when `steps.smoke_create_campaign.ok`.")
                 .contains("     9.1. Run database migrations. On app, it runs")
                 .contains("(only when `previous.failed`)")
-                .contains("19. Post-deployment monitoring. For 24h it watches, every 1m, that: logs free of errors")
+                .contains("20. Post-deployment monitoring. For 24h it watches, every 1m, that: logs free of errors")
                 .contains("After 3 failed rounds it rolls back")
-                .contains("22. Send the release notes to the customer.", "This cannot be undone.")
+                .contains("23. Send the release notes to the customer.", "This cannot be undone.")
                 .contains("It rolls back by itself when a step fails, an approval is refused, or:\n"
                         + "  - security vulnerability discovered: `trim(facts.security_hold) == 'hold'`, checked from"
                         + " the start")
