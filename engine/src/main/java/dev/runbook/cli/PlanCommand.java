@@ -5,6 +5,7 @@ import dev.runbook.plan.Plan;
 import dev.runbook.plan.PlanJson;
 import dev.runbook.plan.PlanMarkdown;
 import dev.runbook.plan.PlanText;
+import dev.runbook.report.AtomicFile;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -38,6 +39,10 @@ final class PlanCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "text", description = "text, json or markdown.")
     String format;
 
+    @Option(names = "--report", paramLabel = "FILE.md",
+            description = "Also write the plan as Markdown into FILE.md (for the change request or the review).")
+    Path report;
+
     @Option(names = "--debug", description = "Show stack traces of internal errors.")
     boolean debug;
 
@@ -49,10 +54,24 @@ final class PlanCommand implements Callable<Integer> {
                         "--facts-from and --offline cannot be used together");
             }
             var snapshot = FactsCommand.readSnapshot(factsFrom);
-            return print(spec, Runbooks.plan(Runbooks.require(file), inputs.toInputs(), snapshot,
-                    factsFrom.toString()), format);
+            return printAndReport(Runbooks.plan(Runbooks.require(file), inputs.toInputs(), snapshot,
+                    factsFrom.toString()));
         }
-        return print(spec, Runbooks.plan(Runbooks.require(file), inputs.toInputs(), offline), format);
+        return printAndReport(Runbooks.plan(Runbooks.require(file), inputs.toInputs(), offline));
+    }
+
+    private int printAndReport(Plan plan) {
+        int code = print(spec, plan, format);
+        if (report == null) {
+            return code;
+        }
+        String error = AtomicFile.write(report, () -> PlanMarkdown.render(plan));
+        if (error == null) {
+            return code;
+        }
+        spec.commandLine().getErr().println("runbook: " + error);
+        spec.commandLine().getErr().flush();
+        return ExitCodes.INVALID;
     }
 
     /** Prints a plan in the format asked for; shared with {@code exec --dry-run}. */

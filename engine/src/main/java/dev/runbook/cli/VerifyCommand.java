@@ -1,8 +1,11 @@
 package dev.runbook.cli;
 
+import dev.runbook.Runbooks;
 import dev.runbook.Runs;
 import dev.runbook.exec.Verification;
+import dev.runbook.report.VerifyReport;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -28,6 +31,13 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--state-dir", paramLabel = "DIR", description = "Where runs are kept.")
     Path stateDir;
 
+    @Option(names = "--report", paramLabel = "FILE.md", description = "Write the checks and their results as Markdown.")
+    Path markdown;
+
+    @Option(names = "--junit", paramLabel = "FILE.xml",
+            description = "Write the checks as JUnit XML (a test case per success check) for CI.")
+    Path junit;
+
     @Override
     public Integer call() {
         var out = spec.commandLine().getOut();
@@ -38,6 +48,15 @@ final class VerifyCommand implements Callable<Integer> {
             all &= r.holds();
         }
         out.println(all ? "verified: every success check holds" : "NOT verified: a success check does not hold");
-        return all ? ExitCodes.OK : ExitCodes.FAILED;
+        int code = all ? ExitCodes.OK : ExitCodes.FAILED;
+        if (markdown == null && junit == null) {
+            return code;
+        }
+        var report = new VerifyReport(Runbooks.require(file).name(), file.toString(), Instant.now(), System.getenv("USER"),
+                results.stream().map(r -> new VerifyReport.Check(r.name(), r.holds(), r.detail())).toList());
+        List<String> errors = report.write(markdown, junit);
+        errors.forEach(e -> spec.commandLine().getErr().println("runbook: " + e));
+        spec.commandLine().getErr().flush();
+        return errors.isEmpty() || code != ExitCodes.OK ? code : ExitCodes.INVALID;
     }
 }

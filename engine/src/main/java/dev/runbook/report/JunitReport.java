@@ -2,8 +2,10 @@ package dev.runbook.report;
 
 import java.io.StringWriter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import javax.xml.stream.XMLOutputFactory;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamWriter;
@@ -34,29 +36,43 @@ public final class JunitReport {
 
     /** The report as JUnit XML text. */
     public static String render(RunReport r) {
-        List<Case> cases = cases(r);
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("run.id", r.runId());
+        properties.put("run.status", r.status() == null ? "stopped" : r.status());
+        properties.put("run.verdict", r.verdict());
+        properties.put("runbook.file", r.file());
+        if (r.user() != null) {
+            properties.put("run.user", r.user());
+        }
+        StringBuilder said = new StringBuilder(r.verdict() + ". " + r.message());
+        r.next().forEach(n -> said.append('\n').append(n));
+        return suite(r.runbook(), r.started().toString(), r.duration().toMillis(), r.runId(), properties, cases(r),
+                said.toString());
+    }
+
+    /** One {@code <testsuite>} document: its name, timestamp, time, id (or null), properties, cases and output. */
+    static String suite(String name, String timestamp, long millis, String id, Map<String, String> properties,
+                        List<Case> cases, String systemOut) {
         StringWriter out = new StringWriter();
         try {
             XMLStreamWriter x = XMLOutputFactory.newFactory().createXMLStreamWriter(out);
             x.writeStartDocument("UTF-8", "1.0");
             x.writeCharacters("\n");
             x.writeStartElement("testsuite");
-            x.writeAttribute("name", clean(r.runbook()));
+            x.writeAttribute("name", clean(name));
             x.writeAttribute("tests", Integer.toString(cases.size()));
             x.writeAttribute("failures", count(cases, "failure"));
             x.writeAttribute("errors", count(cases, "error"));
             x.writeAttribute("skipped", count(cases, "skipped"));
-            x.writeAttribute("time", seconds(r.duration().toMillis()));
-            x.writeAttribute("timestamp", r.started().toString());
-            x.writeAttribute("id", r.runId());
+            x.writeAttribute("time", seconds(millis));
+            x.writeAttribute("timestamp", timestamp);
+            if (id != null) {
+                x.writeAttribute("id", id);
+            }
             x.writeCharacters("\n  ");
             x.writeStartElement("properties");
-            property(x, "run.id", r.runId());
-            property(x, "run.status", r.status() == null ? "stopped" : r.status());
-            property(x, "run.verdict", r.verdict());
-            property(x, "runbook.file", r.file());
-            if (r.user() != null) {
-                property(x, "run.user", r.user());
+            for (var p : properties.entrySet()) {
+                property(x, p.getKey(), p.getValue());
             }
             x.writeCharacters("\n  ");
             x.writeEndElement();
@@ -65,9 +81,7 @@ public final class JunitReport {
             }
             x.writeCharacters("\n  ");
             x.writeStartElement("system-out");
-            StringBuilder said = new StringBuilder(r.verdict() + ". " + r.message());
-            r.next().forEach(n -> said.append('\n').append(n));
-            x.writeCharacters(clean(said.toString()));
+            x.writeCharacters(clean(systemOut));
             x.writeEndElement();
             x.writeCharacters("\n");
             x.writeEndElement();

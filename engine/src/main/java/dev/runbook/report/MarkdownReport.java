@@ -204,7 +204,7 @@ public final class MarkdownReport {
     }
 
     /** Text safe in a table cell: one line, pipes escaped. */
-    private static String cell(String s) {
+    static String cell(String s) {
         return s == null ? "" : s.replace("\\", "\\\\").replace("|", "\\|").replaceAll("\\s*\\R\\s*", " ");
     }
 
