@@ -21,12 +21,17 @@ final class ReportOptions {
             description = "Write the report as JSON (schemas/report.schema.json).")
     Path json;
 
+    @Option(names = "--html", paramLabel = "FILE.html",
+            description = "Write the report as one self-contained web page: a timeline of the steps and a chart of"
+                    + " each monitored fact with the trigger thresholds drawn in.")
+    Path html;
+
     /**
      * Writes the reports asked for and returns the command's exit code: the run's own, unless the run succeeded
      * and a report could not be written ({@link ExitCodes#INVALID}); a failed run's code is never hidden.
      */
     int write(RunEngine.Outcome outcome, int code, PrintWriter err) {
-        ReportFiles files = new ReportFiles(markdown, junit, json);
+        ReportFiles files = new ReportFiles(markdown, junit, json, html);
         if (!files.any() || outcome.journal() == null) {
             return code;
         }

@@ -1,13 +1,7 @@
 package dev.runbook.report;
 
-import java.io.IOException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
-import java.nio.file.NoSuchFileException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import dev.runbook.exec.RunHistory;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -18,12 +12,13 @@ import java.util.function.Function;
  * @param markdown the Markdown report, or null
  * @param junit    the JUnit XML report, or null
  * @param json     the JSON report, or null
+ * @param html     the HTML report (one self-contained page), or null
  */
-public record ReportFiles(Path markdown, Path junit, Path json) {
+public record ReportFiles(Path markdown, Path junit, Path json, Path html) {
 
     /** Whether any report was asked for. */
     public boolean any() {
-        return markdown != null || junit != null || json != null;
+        return markdown != null || junit != null || json != null || html != null;
     }
 
     /**
@@ -34,8 +29,10 @@ public record ReportFiles(Path markdown, Path junit, Path json) {
     public List<String> write(Path journal) {
         List<String> errors = new ArrayList<>();
         RunReport report;
+        RunHistory history;
         try {
-            report = RunReport.of(journal);
+            history = RunHistory.read(journal);
+            report = ReportBuilder.build(history, journal);
         } catch (RuntimeException e) {
             errors.add("cannot write the reports: the journal " + journal + " cannot be read: " + e.getMessage());
             return errors;
@@ -43,6 +40,7 @@ public record ReportFiles(Path markdown, Path junit, Path json) {
         write(markdown, report, MarkdownReport::render, errors);
         write(junit, report, JunitReport::render, errors);
         write(json, report, JsonReport::render, errors);
+        write(html, report, r -> HtmlReport.render(r, history), errors);
         return errors;
     }
 
@@ -50,35 +48,9 @@ public record ReportFiles(Path markdown, Path junit, Path json) {
         if (file == null) {
             return;
         }
-        Path target = file.toAbsolutePath();
-        if (Files.isDirectory(target)) {
-            errors.add("cannot write the report " + file + ": it is a directory");
-            return;
+        String error = AtomicFile.write(file, () -> render.apply(report));
+        if (error != null) {
+            errors.add(error);
         }
-        try {
-            Files.createDirectories(target.getParent());
-            Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
-            try {
-                Files.writeString(tmp, render.apply(report), StandardCharsets.UTF_8);
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-        } catch (IOException | RuntimeException e) {
-            errors.add("cannot write the report " + file + ": " + describe(e));
-        }
-    }
-
-    private static String describe(Exception e) {
-        if (e instanceof AccessDeniedException) {
-            return "permission denied";
-        }
-        if (e instanceof NoSuchFileException n) {
-            return "no such file or directory: " + n.getFile();
-        }
-        if (e instanceof FileSystemException f && f.getReason() != null) {
-            return f.getReason().toLowerCase(java.util.Locale.ROOT) + ": " + f.getFile();
-        }
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 }

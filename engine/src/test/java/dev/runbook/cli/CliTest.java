@@ -126,7 +126,7 @@ class CliTest {
         assertThat(r.out()).contains("Plan: production-deploy", "Params", "Targets", "Preconditions", "Steps",
                 "Rollback triggers", "Success checks", "Summary:",
                 "run: cd /srv/agent-ops && docker compose run --rm web bin/rails db:migrate",
-                "rollback (if the run rolls back after this step):", "db:rollback STEP=2",
+                "rollback (if the run rolls back after this step):", "bin/rails db:rollback STEP=$n",
                 "[armed after wait_healthy]");
         assertThat(r.err()).isEmpty();
     }
