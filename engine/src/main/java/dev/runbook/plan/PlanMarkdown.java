@@ -46,7 +46,7 @@ public final class PlanMarkdown {
         line("| trigger | when | armed after | dry run |");
         line("|---|---|---|---|");
         p.triggers().forEach(t -> line("| " + cell(t.name()) + " | " + code(t.expression()) + " | "
-                + (t.armedAfter() == null ? "start" : t.armedAfter()) + " | " + cell(t.status()
+                + (t.armedAfter() == null ? "start" : t.armedAfter()) + " | " + cell(PlanText.triggerStatus(t.status())
                 + (t.detail().isEmpty() ? "" : ": " + t.detail())) + " |"));
         line("");
         checks("Success checks", p.success());

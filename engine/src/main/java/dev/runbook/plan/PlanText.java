@@ -43,10 +43,10 @@ public final class PlanText {
             line("  (none)");
         }
         for (Plan.Trigger t : p.triggers()) {
-            line("  " + mark(t.status()) + " " + t.name() + (t.armedAfter() != null ? "   [armed after " + t.armedAfter()
-                    + "]" : "   [armed from the start]"));
+            line("  " + triggerMark(t.status()) + " " + t.name() + (t.armedAfter() != null ? "   [armed after "
+                    + t.armedAfter() + "]" : "   [armed from the start]"));
             line("      when " + t.expression());
-            detail(t.status(), t.detail());
+            detail(triggerStatus(t.status()), t.detail());
         }
         blank();
         section("Success checks (the verdict)", p.success());
@@ -129,6 +129,23 @@ public final class PlanText {
             case "fails" -> "[FAILS]";
             case "error" -> "[ERROR]";
             default -> "[?]";
+        };
+    }
+
+    /** A trigger's condition holding means it would fire now: for a reviewer that is the alarm, not "ok". */
+    private static String triggerMark(String status) {
+        return switch (status) {
+            case "holds" -> "[WOULD FIRE]";
+            case "fails" -> "[quiet]";
+            default -> mark(status);
+        };
+    }
+
+    static String triggerStatus(String status) {
+        return switch (status) {
+            case "holds" -> "would fire now";
+            case "fails" -> "quiet";
+            default -> status;
         };
     }
 
