@@ -64,7 +64,7 @@ cmd_image() {
     [ -x /bin/busybox ] || die "/bin/busybox (busybox-static) is missing"
     local t0=$SECONDS tmp root
     tmp=$(mktemp -d /tmp/rehearsal-image.XXXXXX)
-    trap 'rm -rf "$tmp"' RETURN
+    trap 'rm -rf "$tmp"; trap - RETURN' RETURN   # a RETURN trap outlives the function unless it clears itself
     root=$tmp/root
     mkdir -p "$root"/{bin,etc,tmp,app,lib64}
     chmod 1777 "$root/tmp"
