@@ -159,9 +159,9 @@ for n in "${SIZES[@]}"; do
   rb_cmd=""
   note=""
   if [ -n "$RUNBOOK_OK" ]; then
-    if ! ./runbook validate "$out/runbook.yml" >"$out/validate.out" 2>&1; then
-      note="runbook validate rejects the runbook: $(head -c 600 "$out/validate.out" | tr '\n' ' ')"
-    elif ! ./runbook exec "$out/runbook.yml" --yes --state-dir "$out/state-check" >"$out/exec.out" 2>&1; then
+    # The check run is the first real command of the launcher on the bench's copy of the jar: its training run, so
+    # the archive holds the classes an SSH exec loads (SSH, journal, fleet), not those of a validate.
+    if ! ./runbook exec "$out/runbook.yml" --yes --state-dir "$out/state-check" >"$out/exec.out" 2>&1; then
       note="runbook exec fails: $(tail -n 5 "$out/exec.out" | tr '\n' ' ' | head -c 600)"
     else
       rb_cmd="./runbook exec $out/runbook.yml --yes --state-dir $out/state"
