@@ -383,7 +383,7 @@ rand() { od -An -N16 -tx1 /dev/urandom | tr -d ' \n'; }
 cmd_up() {
     [ $# -ge 1 ] || usage
     local dir=$1; shift
-    local behaviour=healthy slow=15 host="" port="" db=rehearsal rdb=1
+    local behaviour=healthy slow=20 host="" port="" db=rehearsal rdb=1
     while [ $# -gt 0 ]; do
         case $1 in
         --release) [ $# -ge 2 ] || usage; behaviour=$2; shift 2 ;;

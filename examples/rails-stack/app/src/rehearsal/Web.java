@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
 final class Web {
     static final long STARTED = System.nanoTime();
     static final String BEHAVIOUR = Conf.behaviour();
-    static final long SLOW_AFTER = Long.parseLong(Conf.RELEASE.getOrDefault("SLOW_AFTER", Conf.env("SLOW_AFTER", "15")));
+    static final long SLOW_AFTER = Long.parseLong(Conf.RELEASE.getOrDefault("SLOW_AFTER", Conf.env("SLOW_AFTER", "20")));
     static final String PREFIX = Conf.env("CACHE_PREFIX", "cache:");
 
     record Request(String method, String path, String query, Map<String, String> headers, byte[] body) {

@@ -122,7 +122,10 @@ class ProductionRehearsalTest {
 
     @Test
     void pagesSlowerThanTheBudgetDuringMonitoringRollBackToThePreviousImage() throws Exception {
-        RunFixture.Result r = rolledBackBy("performance degradation", "slow", "--slow-after", "15");
+        // slow from 20 s after the restart: the steps before monitoring take about 10 s, the window 30 s
+        RunFixture.Result r = rolledBackBy("performance degradation", "slow", "--slow-after", "20");
+        assertThat(RunFixture.only(stack.journal(), "trigger.fired").path("step").asString())
+                .as("fired while monitoring").isEqualTo("watch");
         assertThat(r.console()).contains("performance degradation");
     }
 
