@@ -423,6 +423,8 @@ cmd_up() {
     cmd_image
     mkdir -p "$dir"
     chmod 755 "$dir"
+    runuser -u "$APP_USER" -- test -x "$dir" ||
+        die "$APP_USER (the app host's user) cannot enter $dir: make its parent directories world-traversable (chmod o+x)"
     local project
     project=rh$(basename "$dir" | tr 'A-Z' 'a-z' | tr -cd 'a-z0-9' | cut -c1-20)$(printf %s "$dir" | md5sum | cut -c1-6)
     [ -n "$port" ] || port=$(free_port)

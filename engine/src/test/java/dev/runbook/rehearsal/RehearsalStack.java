@@ -75,7 +75,17 @@ final class RehearsalStack implements AutoCloseable {
         }
         List<String> cmd = new ArrayList<>(List.of("up", dir.toString(), "--release", release));
         cmd.addAll(List.of(more));
-        script(dir.getParent().resolve(dir.getFileName() + "-up.log"), cmd);
+        try {
+            script(dir.getParent().resolve(dir.getFileName() + "-up.log"), cmd);
+        } catch (AssertionError e) {
+            // a stack half made is taken down (its containers, database and SaaS stand-in), then the failure told
+            try {
+                script(dir.getParent().resolve(dir.getFileName() + "-down.log"), List.of("down", dir.toString()));
+            } catch (AssertionError ignored) {
+                e.addSuppressed(ignored);
+            }
+            throw e;
+        }
         return new RehearsalStack(dir);
     }
 
