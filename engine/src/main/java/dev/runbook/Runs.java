@@ -74,7 +74,7 @@ public final class Runs {
      * The success checks of the runbook in {@code file}, evaluated now against the step results of its latest run
      * (none when it never ran).
      */
-    public static List<dev.runbook.exec.Verification.Result> verify(Path file, ParamBinder.Inputs inputs, Path stateDir) {
+    public static dev.runbook.exec.Verification.Outcome verify(Path file, ParamBinder.Inputs inputs, Path stateDir) {
         Runbook runbook = Runbooks.require(file);
         BoundParams params = Runbooks.bind(runbook, inputs);
         RunStore store = new RunStore(stateDir != null ? stateDir : RunStore.defaultDir(file));
@@ -92,7 +92,8 @@ public final class Runs {
         try (var targets = dev.runbook.exec.TargetConnections.open(runbook, params)) {
             collector.useExecutors(targets::executor);
             collector.useEngines(targets::docker);
-            return dev.runbook.exec.Verification.check(runbook, params, last, collector, inputs.env());
+            return new dev.runbook.exec.Verification.Outcome(runbook.name(),
+                    dev.runbook.exec.Verification.check(runbook, params, last, collector, inputs.env()));
         }
     }
 

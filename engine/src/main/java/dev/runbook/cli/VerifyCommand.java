@@ -1,6 +1,5 @@
 package dev.runbook.cli;
 
-import dev.runbook.Runbooks;
 import dev.runbook.Runs;
 import dev.runbook.exec.Verification;
 import dev.runbook.report.VerifyReport;
@@ -41,7 +40,8 @@ final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var out = spec.commandLine().getOut();
-        List<Verification.Result> results = Runs.verify(file, inputs.toInputs(), stateDir);
+        Verification.Outcome verified = Runs.verify(file, inputs.toInputs(), stateDir);
+        List<Verification.Result> results = verified.checks();
         boolean all = true;
         for (Verification.Result r : results) {
             out.println((r.holds() ? "[ok]     " : "[FAILED] ") + r.name() + (r.detail() != null ? " (" + r.detail() + ")" : ""));
@@ -52,7 +52,7 @@ final class VerifyCommand implements Callable<Integer> {
         if (markdown == null && junit == null) {
             return code;
         }
-        var report = new VerifyReport(Runbooks.require(file).name(), file.toString(), Instant.now(), System.getenv("USER"),
+        var report = new VerifyReport(verified.runbook(), file.toString(), Instant.now(), System.getenv("USER"),
                 results.stream().map(r -> new VerifyReport.Check(r.name(), r.holds(), r.detail())).toList());
         List<String> errors = report.write(markdown, junit);
         errors.forEach(e -> spec.commandLine().getErr().println("runbook: " + e));

@@ -20,6 +20,10 @@ public final class Verification {
     public record Result(String name, boolean holds, String detail) {
     }
 
+    /** The checks of the runbook named {@code runbook}, evaluated now. */
+    public record Outcome(String runbook, List<Result> checks) {
+    }
+
     private Verification() {
     }
 

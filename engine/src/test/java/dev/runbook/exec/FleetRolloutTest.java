@@ -3,53 +3,24 @@ package dev.runbook.exec;
 import static dev.runbook.exec.RunFixture.journal;
 import static dev.runbook.exec.RunFixture.ofType;
 import static dev.runbook.exec.RunFixture.onlyRun;
-import static dev.runbook.exec.SshEndToEndTest.deleteTree;
-import static dev.runbook.exec.SshEndToEndTest.exec;
-import static dev.runbook.exec.SshEndToEndTest.hostEvents;
-import static dev.runbook.exec.SshEndToEndTest.log;
-import static dev.runbook.exec.SshEndToEndTest.why;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.runbook.testing.OpenSshHosts;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 /** Rolling batches ({@code serial}), {@code max_fail} within and across batches, and resume, on real OpenSSH hosts. */
-class FleetRolloutTest {
-
-    @TempDir
-    Path dir;
-    OpenSshHosts ssh;
-    Path remote;
-    Path state;
-
-    @BeforeEach
-    void setUp() throws IOException {
-        ssh = OpenSshHosts.require();
-        remote = SshEndToEndTest.remoteDir();
-        state = dir.resolve("state");
-    }
-
-    @AfterEach
-    void tearDown() {
-        deleteTree(remote);
-    }
+class FleetRolloutTest extends OpenSshRunTest {
 
     /** Two steps a and b on a fleet of n hosts, each writing "STEP HOST" to the log, with a rollback for each. */
     private Path twoSteps(String name, int n, String settings, String aExtra, String bCommandPrefix) {
         return RunFixture.runbook(dir, name + ".yml", "runbook: " + name + "\nversion: 1\ntargets:\n"
-                + SshEndToEndTest.target("web", ssh.targets().subList(0, n), ssh.knownHosts(), ssh.key(),
-                settings.split("\n"))
+                + fleet("web", hosts(n), settings.split("\n"))
                 + "steps:\n"
                 + "  - id: a\n    on: web\n    run: \"" + aExtra + "echo a ${target.host} >> " + remote + "/log\"\n"
                 + "    rollback:\n      - run: \"echo undo-a ${target.host} >> " + remote + "/log\"\n"

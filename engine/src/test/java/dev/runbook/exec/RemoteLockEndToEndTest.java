@@ -1,9 +1,9 @@
 package dev.runbook.exec;
 
-import static dev.runbook.exec.SshEndToEndTest.deleteTree;
-import static dev.runbook.exec.SshEndToEndTest.exec;
-import static dev.runbook.exec.SshEndToEndTest.target;
-import static dev.runbook.exec.SshEndToEndTest.why;
+import static dev.runbook.exec.OpenSshRunTest.deleteTree;
+import static dev.runbook.exec.OpenSshRunTest.exec;
+import static dev.runbook.exec.OpenSshRunTest.target;
+import static dev.runbook.exec.OpenSshRunTest.why;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runbook.testing.OpenSshHosts;
@@ -26,7 +26,7 @@ class RemoteLockEndToEndTest {
     @Test
     void aSecondOperatorIsRefusedByTheLockOnTheHostThenRunsOnceItIsFree() throws Exception {
         OpenSshHosts ssh = OpenSshHosts.require();
-        Path remote = SshEndToEndTest.remoteDir();
+        Path remote = OpenSshRunTest.remoteDir();
         try {
             Path file = RunFixture.runbook(dir, "deploy.yml", "runbook: e2e-remote-lock\nversion: 1\ntargets:\n"
                     + target("app", List.of(ssh.target(5)), ssh.knownHosts(), ssh.key())
@@ -48,7 +48,7 @@ class RemoteLockEndToEndTest {
             assertThat(one.exitValue()).isZero();
             RunFixture.Result second = exec(file, dir.resolve("operator-2"));
             assertThat(second.code()).as(why(second)).isZero();
-            assertThat(SshEndToEndTest.log(remote.resolve("log"))).containsExactly("deployed", "deployed");
+            assertThat(OpenSshRunTest.log(remote.resolve("log"))).containsExactly("deployed", "deployed");
             Process ls = new ProcessBuilder(ssh.sshCommand(ssh.hosts().get(5), "ls -A .runbook/locks")).start();
             assertThat(new String(ls.getInputStream().readAllBytes()).lines().filter(l -> l.startsWith("e2e-remote-lock")))
                     .as("each run released its lock").isEmpty();

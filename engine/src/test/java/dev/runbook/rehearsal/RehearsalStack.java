@@ -39,6 +39,8 @@ final class RehearsalStack implements AutoCloseable {
     final Path dir;
     final Path state;
     private final Map<String, String> secrets;
+    /** Where each runbook JVM started here writes its stdout and stderr. */
+    private final Map<Process, Path> outputs = new LinkedHashMap<>();
 
     private RehearsalStack(Path dir) {
         this.dir = dir;
@@ -153,8 +155,6 @@ final class RehearsalStack implements AutoCloseable {
         outputs.put(p, out);
         return p;
     }
-
-    private final Map<Process, Path> outputs = new LinkedHashMap<>();
 
     /** Waits for a started runbook JVM (10 minutes at most) and returns what it printed. */
     RunFixture.Result finish(Process p) throws Exception {
