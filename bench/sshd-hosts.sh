@@ -15,7 +15,10 @@
 #   DIR/hosts             one address per line
 #   DIR/env               `export` lines (source it): RUNBOOK_TEST_SSH_HOSTS (space separated),
 #                         RUNBOOK_TEST_SSH_PORT, RUNBOOK_TEST_SSH_USER, RUNBOOK_TEST_SSH_KEY,
-#                         RUNBOOK_TEST_SSH_KNOWN_HOSTS, RUNBOOK_TEST_SSHD, RUNBOOK_TEST_SSH_DIR
+#                         RUNBOOK_TEST_SSH_KNOWN_HOSTS, RUNBOOK_TEST_SSHD, RUNBOOK_TEST_SSH_DIR,
+#                         RUNBOOK_TEST_SSH_FORWARDING_HOST (the last host: the one whose sshd
+#                         allows local forwarding, `AllowTcpForwarding local`; the others
+#                         forward nothing, as hardened servers do)
 #   DIR/sshd_common.conf  the options every sshd of DIR shares (OpenSshHosts.startExtra in the
 #                         tests adds HostKey, ListenAddress and PidFile to it for one more sshd)
 #   DIR/ssh_host_ed25519_key(.pub)  the host key of the first sshd (extra sshds reuse it)
@@ -200,6 +203,9 @@ EOF
       for ((i = (k - 1) * PER_PROCESS; i < n && i < k * PER_PROCESS; i++)); do
         echo "ListenAddress ${addrs[i]}:$PORT"
       done
+      # The last host forwards what a client asks for locally (ssh -L), the others nothing (hardened).
+      echo "Match LocalAddress ${addrs[n - 1]}"
+      echo "  AllowTcpForwarding local"
     } >"$dir/sshd-$k.conf"
     "$SSHD" -t -f "$dir/sshd-$k.conf" || die "sshd rejects $dir/sshd-$k.conf"
   done
@@ -246,6 +252,7 @@ export RUNBOOK_TEST_SSH_KEY=$dir/id_ed25519
 export RUNBOOK_TEST_SSH_KNOWN_HOSTS=$dir/known_hosts
 export RUNBOOK_TEST_SSHD=$SSHD
 export RUNBOOK_TEST_SSH_DIR=$dir
+export RUNBOOK_TEST_SSH_FORWARDING_HOST=${addrs[n - 1]}
 EOF
   say "$n hosts ${addrs[0]} .. ${addrs[n - 1]}:$PORT ($procs sshd processes) for $USER_NAME; source $dir/env"
 }

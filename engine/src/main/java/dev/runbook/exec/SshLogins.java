@@ -43,6 +43,11 @@ final class SshLogins implements AutoCloseable {
         return open.computeIfAbsent(o, SshSessions::new).executor(address);
     }
 
+    /** A local socket leading to a Docker engine's socket on one host of an SSH target, over the run's connection. */
+    synchronized dev.runbook.exec.ssh.DockerSocketTunnel dockerTunnel(Target.Ssh target, String address, String remoteSocket) {
+        return open.computeIfAbsent(options(target), SshSessions::new).dockerTunnel(address, remoteSocket);
+    }
+
     /** The target's login, rendered. */
     SshOptions options(Target.Ssh target) {
         Target.SshLogin l = target.login();

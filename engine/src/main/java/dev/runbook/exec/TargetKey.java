@@ -42,7 +42,8 @@ final class TargetKey {
             if (t instanceof Target.Ssh s) {
                 dev.runbook.vars.TargetHosts.of(s, params).forEach(h -> out.add("ssh:" + h.address()));
             } else if (t instanceof Target.Docker d) {
-                out.add("docker:" + render(d.url(), roots, plain));
+                String url = d.url() == null ? "default" : render(d.url(), roots, plain);
+                out.add("docker:" + (d.via() == null ? "" : "via " + d.via() + ":") + url);
             } else {
                 out.add("local");
             }

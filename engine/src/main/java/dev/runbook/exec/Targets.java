@@ -27,6 +27,7 @@ final class Targets implements AutoCloseable {
     private final Map<String, List<Inventory.Host>> hosts = new HashMap<>();
     private final Map<String, Executor> open = new LinkedHashMap<>();
     private final Map<String, dev.runbook.exec.docker.DockerEngine> engines = new LinkedHashMap<>();
+    private final List<dev.runbook.exec.ssh.DockerSocketTunnel> tunnels = new java.util.ArrayList<>();
 
     Targets(Runbook runbook, BoundParams params, SshLogins logins) {
         this.runbook = runbook;
@@ -102,7 +103,7 @@ final class Targets implements AutoCloseable {
         });
     }
 
-    /** The engine of a docker target, connected on first use. */
+    /** The engine of a docker target, connected on first use (through its SSH target's connection, with via). */
     synchronized dev.runbook.exec.docker.DockerEngine docker(String name) {
         return engines.computeIfAbsent(name, n -> {
             if (!(target(n) instanceof Target.Docker d)) {
@@ -112,11 +113,33 @@ final class Targets implements AutoCloseable {
             roots.put("params", params.values());
             var plain = new dev.runbook.expr.RenderOptions(false, java.util.Set.of(), java.util.Set.of(), false);
             String url = d.url() == null ? null : dev.runbook.expr.Expressions.template(d.url()).render(roots, plain);
+            if (url != null && (url.isBlank() || url.equals("default"))) {
+                url = null;
+            }
+            if (d.via() != null) {
+                return throughSsh(d, url);
+            }
             java.nio.file.Path certs = d.certs() == null ? null : baseDir().resolve(
                     dev.runbook.expr.Expressions.template(d.certs()).render(roots, plain));
-            return dev.runbook.exec.docker.DockerEngine.connect(url == null || url.isBlank() || url.equals("default")
-                    ? null : url, certs);
+            return dev.runbook.exec.docker.DockerEngine.connect(url, certs);
         });
+    }
+
+    /** The engine at a socket on the host of the target's {@code via}, reached through a local socket over SSH. */
+    private dev.runbook.exec.docker.DockerEngine throughSsh(Target.Docker d, String url) {
+        String socket = url == null ? "/var/run/docker.sock" : url.replaceFirst("^unix://", "");
+        if (!(target(d.via()) instanceof Target.Ssh ssh)) {
+            throw new RunbookException("target '" + d.name() + "' is reached via '" + d.via() + "', which is not an"
+                    + " ssh target");
+        }
+        List<Inventory.Host> through = hosts(d.via());
+        if (through.size() != 1) {
+            throw new RunbookException("target '" + d.name() + "' is reached via '" + d.via() + "', which has "
+                    + through.size() + " hosts; an engine is reached through one host");
+        }
+        var tunnel = logins.dockerTunnel(ssh, through.get(0).address(), socket);
+        tunnels.add(tunnel);
+        return dev.runbook.exec.docker.DockerEngine.connect("unix://" + tunnel.socket(), null, tunnel.describe());
     }
 
     private java.nio.file.Path baseDir() {
@@ -146,6 +169,8 @@ final class Targets implements AutoCloseable {
         open.clear();
         engines.values().forEach(dev.runbook.exec.docker.DockerEngine::close);
         engines.clear();
+        tunnels.forEach(dev.runbook.exec.ssh.DockerSocketTunnel::close);
+        tunnels.clear();
         logins.close();
     }
 }

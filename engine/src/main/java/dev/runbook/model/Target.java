@@ -62,12 +62,16 @@ public sealed interface Target {
     }
 
     /**
-     * A Docker engine reached at a URL ({@code unix:///var/run/docker.sock}, {@code tcp://host:2376}).
+     * A Docker engine reached at a URL ({@code unix:///var/run/docker.sock}, {@code tcp://host:2376}), or at a socket
+     * on the host of an SSH target, through that target's SSH connection.
      *
-     * @param url   null for {@code DOCKER_HOST}, else the local socket
+     * @param url   null for {@code DOCKER_HOST}, else the local socket (with {@code via}: the host's
+     *              {@code /var/run/docker.sock})
      * @param certs a directory with {@code ca.pem}, {@code cert.pem} and {@code key.pem} for TLS, or null
+     * @param via   the SSH target (of one host) whose socket {@code url} is, or null for an engine reached directly
      */
-    record Docker(String name, Text url, Text certs, String description, SourceLocation at) implements Target {
+    record Docker(String name, Text url, Text certs, String via, String description, SourceLocation at)
+            implements Target {
         public String kind() {
             return "docker";
         }

@@ -24,7 +24,7 @@ public final class Keys {
     /** The rollout of an SSH fleet: keys of ssh targets only. */
     public static final Set<String> SSH_FLEET = set("serial", "max_fail", "forks");
     /** How a docker target connects: keys of docker targets only. */
-    public static final Set<String> DOCKER_TARGET = set("certs");
+    public static final Set<String> DOCKER_TARGET = set("certs", "via");
     public static final Set<String> TARGET = union(union(union(TARGET_KINDS, SSH_FLEET), union(SSH_LOGIN,
             DOCKER_TARGET)), set("description"));
     public static final Set<String> FACT_KINDS = set("http", "shell", "sql", "redis", "websocket", "logs", "file",

@@ -43,8 +43,10 @@ final class TargetFactParser {
         if (!kind.equals("ssh")) {
             SshTargetParser.refuseSshKeys(t);
         }
-        if (!kind.equals("docker") && t.has("certs")) {
-            t.problem("certs", "'certs' applies to docker targets only");
+        for (String k : Keys.DOCKER_TARGET) {
+            if (!kind.equals("docker") && t.has(k)) {
+                t.problem(k, "'" + k + "' applies to docker targets only");
+            }
         }
         switch (kind) {
             case "local" -> {
@@ -64,29 +66,42 @@ final class TargetFactParser {
 
     /**
      * A docker target: {@code docker: default} (DOCKER_HOST, else the local socket), {@code unix:///PATH} or
-     * {@code tcp://HOST:PORT}, with {@code certs} (a directory of ca.pem, cert.pem, key.pem) for TLS over tcp.
+     * {@code tcp://HOST:PORT}, with {@code certs} (a directory of ca.pem, cert.pem, key.pem) for TLS over tcp; or,
+     * with {@code via: SSH_TARGET}, a socket on that target's host ({@code default}: /var/run/docker.sock).
      */
     private static Optional<Target> docker(String name, Fields t, String description) {
         Optional<Text> url = t.text("docker");
         Optional<Text> certs = t.text("certs");
-        if (url.isEmpty() || (t.has("certs") && certs.isEmpty())) {
+        Optional<String> via = t.string("via");
+        if (url.isEmpty() || (t.has("certs") && certs.isEmpty()) || (t.has("via") && via.isEmpty())) {
             return Optional.empty();
         }
         String u = url.get().source().strip();
         boolean byDefault = u.equals("default");
+        if (u.startsWith("ssh://")) {
+            t.problem("docker", "an engine behind SSH is reached through an ssh target: write 'docker:"
+                    + " unix:///var/run/docker.sock' (its socket on that host) and 'via: TARGET' (an ssh target)");
+            return Optional.empty();
+        }
         if (!byDefault && !url.get().isTemplate() && !u.startsWith("unix:///") && !u.matches("tcp://[^/]+")) {
             t.problem("docker", "'docker' is an engine URL, unix:///var/run/docker.sock or tcp://HOST:2376, or"
                     + " 'default' (DOCKER_HOST, else the local socket); not '" + u + "'");
             return Optional.empty();
         }
-        if (certs.isPresent() && (byDefault || u.startsWith("unix:"))) {
+        if (via.isPresent() && !byDefault && !url.get().isTemplate() && !u.startsWith("unix:///")) {
+            t.problem("via", "through SSH, '" + name + "' is reached at a socket on the host: write 'docker:"
+                    + " unix:///var/run/docker.sock' (or default), not '" + u + "'");
+            return Optional.empty();
+        }
+        if (certs.isPresent() && (byDefault || u.startsWith("unix:") || via.isPresent())) {
             t.problem("certs", "'certs' is for a tcp:// engine (TLS); '" + name + "' is reached "
-                    + (byDefault ? "by default (DOCKER_HOST, else the local socket): write its tcp:// URL"
+                    + (via.isPresent() ? "through SSH, which encrypts already: drop 'certs'"
+                    : byDefault ? "by default (DOCKER_HOST, else the local socket): write its tcp:// URL"
                     : "through a socket: drop 'certs'"));
             return Optional.empty();
         }
-        return Optional.of(new Target.Docker(name, byDefault ? null : url.get(), certs.orElse(null), description,
-                t.reader().at(t.node())));
+        return Optional.of(new Target.Docker(name, byDefault ? null : url.get(), certs.orElse(null),
+                via.orElse(null), description, t.reader().at(t.node())));
     }
 
     /** The one kind key present; records a problem and returns null unless there is exactly one. */

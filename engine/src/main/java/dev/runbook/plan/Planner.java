@@ -152,6 +152,10 @@ public final class Planner {
             return FleetPlan.hosts(ssh, params.inventory(), h -> render(h, s, false));
         }
         if (t instanceof Target.Docker d) {
+            if (d.via() != null) {
+                String socket = d.url() == null ? "unix:///var/run/docker.sock" : render(d.url(), s, false);
+                return List.of(socket + " on the host of '" + d.via() + "', through its SSH connection");
+            }
             String url = d.url() == null ? "default (DOCKER_HOST, else unix:///var/run/docker.sock)"
                     : render(d.url(), s, false);
             return List.of(url + (d.certs() != null ? " (TLS, certs in " + render(d.certs(), s, false) + ")" : ""));

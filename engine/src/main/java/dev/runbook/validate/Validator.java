@@ -61,6 +61,7 @@ public final class Validator {
             } else if (t instanceof Target.Docker d) {
                 refs.text(d.url(), "targets." + t.name() + ".docker", top);
                 refs.text(d.certs(), "targets." + t.name() + ".certs", top);
+                via(d);
             }
         }
         runbook.facts().values().forEach(f -> fact(f, top));
@@ -113,6 +114,25 @@ public final class Validator {
             refs.text(fl.path(), path + ".file.path", scope);
         } else if (s instanceof FactSource.Docker d && d.container() != null) {
             ref(d.container(), path + ".docker", scope);
+        }
+    }
+
+    /** A docker target's {@code via} names an ssh target of one host. */
+    private void via(Target.Docker d) {
+        if (d.via() == null) {
+            return;
+        }
+        Target through = runbook.targets().get(d.via());
+        String path = "targets." + d.name() + ".via";
+        if (through == null) {
+            problems.add(d.at(), path, "no target '" + d.via() + "' to reach the Docker engine through; 'via' names"
+                    + " an ssh target");
+        } else if (!(through instanceof Target.Ssh ssh)) {
+            problems.add(d.at(), path, "'via' names target '" + d.via() + "', a " + through.kind()
+                    + " target; it must be an ssh target (the engine's socket is on its host)");
+        } else if (ssh.hosts().size() > 1) {
+            problems.add(d.at(), path, "'via' names '" + d.via() + "', a fleet of " + ssh.hosts().size()
+                    + " hosts; an engine is reached through one host: declare an ssh target of that host");
         }
     }
 

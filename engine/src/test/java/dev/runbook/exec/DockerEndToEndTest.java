@@ -3,11 +3,6 @@ package dev.runbook.exec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runbook.testing.DockerHost;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -29,13 +24,14 @@ class DockerEndToEndTest {
         DockerHost docker = DockerHost.require();
         String project = "rbe2e" + Long.toHexString(System.nanoTime() & 0xfffffff);
         int port = DockerHost.freePort();
-        Path app = composeProject(port);
+        Path app = dir.resolve("app");
+        docker.composeProject(app, project, port, "runbook-test/busybox:${TAG:-1}");
         try {
             docker.composeUp(app, project);
             String v1 = docker.imageId("runbook-test/busybox:1");
             String v2 = docker.imageId("runbook-test/busybox:2");
             assertThat(v1).isNotEqualTo(v2);
-            assertThat(health(port)).isEqualTo("v1");
+            assertThat(DockerHost.health(port)).isEqualTo("v1");
 
             Path rb = RunFixture.runbook(dir, "deploy.yml", String.join("\n",
                     "runbook: docker-e2e",
@@ -73,7 +69,7 @@ class DockerEndToEndTest {
             assertThat(containers).hasSize(1);
             assertThat(docker.docker("inspect", "-f", "{{.Image}}", containers.get(0)).strip())
                     .as("the image the service runs, from the engine").isEqualTo(v1);
-            assertThat(health(port)).isEqualTo("v1");
+            assertThat(DockerHost.health(port)).isEqualTo("v1");
         } finally {
             docker.composeDown(app, project);
         }
@@ -84,7 +80,8 @@ class DockerEndToEndTest {
         DockerHost docker = DockerHost.require();
         String project = "rbkill" + Long.toHexString(System.nanoTime() & 0xfffffff);
         int port = DockerHost.freePort();
-        Path app = composeProject(port);
+        Path app = dir.resolve("app");
+        docker.composeProject(app, project, port, "runbook-test/busybox:${TAG:-1}");
         try {
             docker.composeUp(app, project);
             String v1 = docker.imageId("runbook-test/busybox:1");
@@ -106,7 +103,7 @@ class DockerEndToEndTest {
                     state.toString());
             RunFixture.awaitJournal(state, runner, Duration.ofSeconds(60), events -> RunFixture.started(events, "soak"));
             runner.destroyForcibly().waitFor();
-            assertThat(health(port)).as("the new image serves").isEqualTo("v2");
+            assertThat(DockerHost.health(port)).as("the new image serves").isEqualTo("v2");
 
             RunFixture.Result r = RunFixture.cli("rollback", RunFixture.onlyRun(state), "--state-dir", state.toString());
             assertThat(r.code()).as(r.console()).isEqualTo(1);
@@ -114,39 +111,9 @@ class DockerEndToEndTest {
             List<String> containers = docker.containers(project);
             assertThat(containers).hasSize(1);
             assertThat(docker.docker("inspect", "-f", "{{.Image}}", containers.get(0)).strip()).isEqualTo(v1);
-            assertThat(health(port)).isEqualTo("v1");
+            assertThat(DockerHost.health(port)).isEqualTo("v1");
         } finally {
             docker.composeDown(app, project);
-        }
-    }
-
-    /** A Compose project of one service, web: busybox httpd on 127.0.0.1:PORT of image runbook-test/busybox:TAG (1). */
-    private Path composeProject(int port) throws java.io.IOException {
-        Path app = Files.createDirectories(dir.resolve("app"));
-        Files.writeString(app.resolve("docker-compose.yml"), String.join("\n",
-                "version: \"2.4\"",
-                "services:",
-                "  web:",
-                "    image: \"runbook-test/busybox:${TAG:-1}\"",
-                "    network_mode: host",
-                "    init: true",
-                "    command: [\"httpd\", \"-f\", \"-p\", \"127.0.0.1:" + port + "\", \"-h\", \"/www\"]",
-                ""));
-        return app;
-    }
-
-    private static String health(int port) throws Exception {
-        HttpClient c = HttpClient.newHttpClient();
-        for (int i = 0; ; i++) {
-            try {
-                return c.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
-                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString()).body().strip();
-            } catch (java.io.IOException e) {
-                if (i > 50) {
-                    throw e;
-                }
-                Thread.sleep(100);
-            }
         }
     }
 }

@@ -4,9 +4,14 @@ import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -183,6 +188,26 @@ public final class DockerHost {
                 "-f", dir.resolve("docker-compose.yml").toString()));
         argv.addAll(Arrays.asList(args));
         return run(argv, dir);
+    }
+
+    /**
+     * What {@code http://127.0.0.1:PORT/health} answers (stripped): the version of the image a {@link #composeProject}
+     * service runs; asked again for up to about five seconds while nothing listens yet.
+     */
+    public static String health(int port) throws IOException, InterruptedException {
+        HttpClient c = HttpClient.newHttpClient();
+        for (int i = 0; ; i++) {
+            try {
+                return c.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                        + "/health")).timeout(Duration.ofSeconds(2)).build(),
+                        HttpResponse.BodyHandlers.ofString()).body().strip();
+            } catch (IOException e) {
+                if (i > 50) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
     }
 
     /** A TCP port free on 127.0.0.1 right now (for a container on the host's network to listen on). */

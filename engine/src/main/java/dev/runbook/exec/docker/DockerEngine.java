@@ -49,6 +49,16 @@ public final class DockerEngine implements AutoCloseable {
      * @param certs null, or a directory with {@code ca.pem}, {@code cert.pem} and {@code key.pem}: TLS with them
      */
     public static DockerEngine connect(String url, Path certs) {
+        return connect(url, certs, null);
+    }
+
+    /**
+     * As {@link #connect(String, Path)}, the engine named {@code describedAs} in every message (an engine reached
+     * through a tunnel is named by where it is, not by the tunnel's local end).
+     *
+     * @param describedAs null for the address itself
+     */
+    public static DockerEngine connect(String url, Path certs, String describedAs) {
         String address = url != null ? url : defaultUrl(System.getenv("DOCKER_HOST"));
         DockerClient client;
         try {
@@ -74,7 +84,7 @@ public final class DockerEngine implements AutoCloseable {
             throw new DockerException("invalid Docker engine address " + address + " (" + Failures.reason(e)
                     + "); write unix:///path/to/docker.sock or tcp://host:port", e);
         }
-        DockerEngine engine = new DockerEngine(client, address);
+        DockerEngine engine = new DockerEngine(client, describedAs != null ? describedAs : address);
         try {
             engine.checkApi();
         } catch (RuntimeException e) {
@@ -210,11 +220,15 @@ public final class DockerEngine implements AutoCloseable {
         return new ContainerFacts(client, url, lookup).inspect(s);
     }
 
-    /** The engine: {@code version}, {@code api_version}, {@code containers}, {@code running}, {@code images}. */
+    /**
+     * The engine: {@code address} (where it was reached, as in messages), {@code version}, {@code api_version},
+     * {@code containers}, {@code running}, {@code images}.
+     */
     public Map<String, Object> info() {
         try {
             Info info = client.infoCmd().exec();
             Map<String, Object> fact = new LinkedHashMap<>();
+            fact.put("address", url);
             fact.put("version", info.getServerVersion());
             fact.put("api_version", client.versionCmd().exec().getApiVersion());
             fact.put("containers", info.getContainers());

@@ -60,6 +60,16 @@ public final class SshSessions implements AutoCloseable {
         return new SshExecutor(this, SshAddress.parse(address));
     }
 
+    /**
+     * A local unix socket that leads to the Docker engine's socket {@code remoteSocket} on {@code address}, over this
+     * run's connection to it.
+     *
+     * @throws SshException when the host or its socket cannot be reached, in words
+     */
+    public DockerSocketTunnel dockerTunnel(String address, String remoteSocket) {
+        return DockerSocketTunnel.open(this, resolve(SshAddress.parse(address), true), remoteSocket);
+    }
+
     /** How many connections this run has opened so far, reopened ones included. */
     public int connectionsOpened() {
         return opened.get();

@@ -1,0 +1,167 @@
+package dev.runbook.exec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.runbook.testing.DockerHost;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A Docker engine reached through an SSH target ({@code via}): the seed's setup, where the engine's socket is on the
+ * app host and only SSH reaches that host. Real OpenSSH (as the test user, in group docker) and the real engine:
+ * facts, an exec and a Compose deploy over SSH whose image is put back through the host's socket.
+ */
+class DockerViaSshTest extends OpenSshRunTest {
+
+    @Test
+    void aComposeDeployOverSshIsRolledBackToThePreviousImageThroughTheHostsSocket() throws Exception {
+        DockerHost docker = DockerHost.require();
+        String project = "rbvia" + Long.toHexString(System.nanoTime() & 0xfffffff);
+        int port = DockerHost.freePort();
+        Path app = remote.resolve("app");
+        docker.composeProject(app, project, port, "runbook-test/busybox:${TAG:-1}");
+        Set<Path> tunnelsBefore = tunnelDirs();
+        try {
+            docker.composeUp(app, project);
+            String v1 = docker.imageId(DockerHost.IMAGE_V1);
+            String v2 = docker.imageId(DockerHost.IMAGE_V2);
+            Path rb = RunFixture.runbook(dir, "deploy.yml", String.join("\n",
+                    "runbook: docker-via-ssh",
+                    "version: 1",
+                    "targets:",
+                    fleet("app", hosts(1)).stripTrailing(),
+                    "  engine: { docker: \"" + docker.url() + "\", via: app }",
+                    "facts:",
+                    "  health: { http: { url: \"http://127.0.0.1:" + port + "/health\", timeout: 2s } }",
+                    "  web: { on: engine, docker: { service: web, project: " + project + " } }",
+                    "  info: { on: engine, docker: info }",
+                    "preconditions:",
+                    "  - that: \"facts.web.running && facts.web.image == '" + v1 + "' && facts.info.api_version >= '1.41'\"",
+                    "steps:",
+                    "  - id: look",
+                    "    on: engine",
+                    "    exec: { service: web, project: " + project + ", command: \"cat /www/health; echo; id -u\" }",
+                    "  - id: deploy",
+                    "    on: app",
+                    "    compose: { dir: \"" + app + "\", project: " + project + ", cli: docker-compose,"
+                            + " command: \"up -d web\",",
+                    "               env: { TAG: \"2\", DOCKER_HOST: \"" + docker.url() + "\" } }",
+                    "    changes_image: { on: engine, project: " + project + ", service: web }",
+                    "  - id: healthy",
+                    "    wait: { until: \"facts.health.status == 200 && trim(facts.health.body) == 'ok'\","
+                            + " every: 200ms, within: 3s }",
+                    ""));
+
+            RunFixture.Result plan = RunFixture.cli("plan", rb.toString());
+            assertThat(plan.console()).as(plan.console())
+                    .contains(docker.url() + " on the host of 'app', through its SSH connection");
+
+            RunFixture.Result r = exec(rb, state);
+            assertThat(r.code()).as(why(r)).isEqualTo(1);
+            assertThat(r.verdict()).as(why(r)).contains("ROLLED BACK");
+            assertThat(r.console()).as("the exec's output came back through the tunnel").contains("| v1");
+
+            List<JsonNode> events = RunFixture.journal(state, RunFixture.onlyRun(state));
+            assertThat(factValue(events, "info").path("address").asString()).as("host 1 forwards nothing")
+                    .isEqualTo(docker.url() + " on " + ssh.target(0) + " (" + ssh.target(0).replaceFirst("^[^@]*@", "")
+                            + "), through docker system dial-stdio over SSH");
+            assertThat(RunFixture.ofType(events, "image.recorded"))
+                    .extracting(e -> e.path("when").asString() + " " + e.path("image").asString())
+                    .containsExactly("before " + v1, "after " + v2);
+            assertThat(RunFixture.ofType(events, "rollback.action")).anySatisfy(e -> {
+                assertThat(e.path("kind").asString()).isEqualTo("restore_image");
+                assertThat(e.path("status").asString()).isEqualTo("ok");
+            });
+            List<String> containers = docker.containers(project);
+            assertThat(containers).hasSize(1);
+            assertThat(docker.docker("inspect", "-f", "{{.Image}}", containers.get(0)).strip())
+                    .as("the image the service runs, from the engine").isEqualTo(v1);
+            assertThat(DockerHost.health(port)).isEqualTo("v1");
+            assertThat(tunnelDirs()).as("the local end of the tunnel is gone with the run").isEqualTo(tunnelsBefore);
+        } finally {
+            docker.composeDown(app, project);
+        }
+    }
+
+    @Test
+    void aHostThatForwardsSocketsCarriesStepsFactsAndOneOffContainers() throws Exception {
+        DockerHost docker = DockerHost.require();
+        String forwarding = System.getenv("RUNBOOK_TEST_SSH_FORWARDING_HOST");
+        assertThat(forwarding).as("bench/sshd-hosts.sh names the host that forwards").isNotNull();
+        String host = ssh.user() + "@" + forwarding + ":" + ssh.port();
+        String name = "rbvia" + Long.toHexString(System.nanoTime() & 0xfffffff);
+        docker.docker("run", "-d", "--init", "--name", name, "--network", "none", DockerHost.IMAGE_V1, "/bin/sh", "-c",
+                "echo ERROR once; exec sleep 300");
+        try {
+            Path rb = RunFixture.runbook(dir, "forwarded.yml", String.join("\n",
+                    "runbook: docker-forwarded",
+                    "version: 1",
+                    "targets:",
+                    fleet("app", List.of(host)).stripTrailing(),
+                    "  engine: { docker: \"" + docker.url() + "\", via: app }",
+                    "facts:",
+                    "  info: { on: engine, docker: info }",
+                    "  box: { on: engine, docker: { container: " + name + " } }",
+                    "preconditions:",
+                    "  - that: \"facts.box.running && facts.info.running >= 1\"",
+                    "steps:",
+                    "  - { id: inside, on: engine, exec: { container: " + name + ", command: \"cat /www/health; echo\" } }",
+                    "  - { id: once, on: engine, container: { image: \"" + DockerHost.IMAGE_V2 + "\","
+                            + " command: \"echo one-off $VERSION\", network: none } }",
+                    "  - { id: bounce, on: engine, restart: { container: " + name + " } }",
+                    "  - { id: check, assert: \"steps.once.stdout == 'one-off 2' && facts.box.restart_count >= 0\" }",
+                    ""));
+            RunFixture.Result r = exec(rb, state);
+            assertThat(r.code()).as(why(r)).isZero();
+            assertThat(r.console()).contains("| v1").contains("| one-off 2");
+            List<JsonNode> events = RunFixture.journal(state, RunFixture.onlyRun(state));
+            assertThat(factValue(events, "info").path("address").asString())
+                    .isEqualTo(docker.url() + " on " + host + " (" + forwarding + ":" + ssh.port()
+                            + "), forwarded by SSH");
+            assertThat(docker.docker("inspect", "-f", "{{.State.Running}}", name).strip()).isEqualTo("true");
+        } finally {
+            docker.docker("rm", "-f", name);
+        }
+    }
+
+    @Test
+    void aSocketTheHostDoesNotHaveIsSaidInOneLineWithWhatToCheck() {
+        DockerHost.require();
+        Path rb = RunFixture.runbook(dir, "gone.yml", String.join("\n",
+                "runbook: docker-via-ssh-gone",
+                "version: 1",
+                "targets:",
+                fleet("app", hosts(1)).stripTrailing(),
+                "  engine: { docker: \"unix://" + remote.resolve("no-engine.sock") + "\", via: app }",
+                "steps:",
+                "  - { id: bounce, on: engine, restart: { container: web } }",
+                ""));
+        RunFixture.Result r = exec(rb, state);
+        assertThat(r.code()).as(why(r)).isEqualTo(1);
+        String line = r.console().lines().filter(l -> l.contains("cannot reach the Docker engine's socket"))
+                .findFirst().orElseThrow(() -> new AssertionError(why(r)));
+        assertThat(line).contains(remote.resolve("no-engine.sock") + " on " + ssh.target(0))
+                .contains("the SSH server did not forward it").contains("docker system dial-stdio")
+                .contains("check that the socket exists").contains("group docker").contains("AllowTcpForwarding");
+        assertThat(r.console()).doesNotContain("Exception");
+    }
+
+    /** The value of the last {@code fact.collected} of a fact. */
+    private static JsonNode factValue(List<JsonNode> events, String fact) {
+        return RunFixture.ofType(events, "fact.collected").stream().filter(e -> e.path("fact").asString().equals(fact))
+                .reduce((a, b) -> b).orElseThrow(() -> new AssertionError("no fact.collected of " + fact)).path("value");
+    }
+
+    private static Set<Path> tunnelDirs() throws IOException {
+        try (Stream<Path> s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return s.filter(p -> p.getFileName().toString().startsWith("runbook-tunnel-")).collect(Collectors.toSet());
+        }
+    }
+}
