@@ -3,6 +3,7 @@ package dev.runbook.exec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runbook.testing.DockerHost;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -77,14 +78,51 @@ class DockerEndToEndTest {
 
     @Test
     void aRunKilledAfterTheImageChangedIsRolledBackToThePreviousImageLater() throws Exception {
+        killedAfterTheImageChanged("rbkill", (state, runId) -> {
+            RunFixture.Result r = RunFixture.cli("rollback", runId, "--state-dir", state.toString());
+            assertThat(r.code()).as(r.console()).isEqualTo(1);
+            assertThat(r.console()).contains("rollback of deploy, action 1").contains("rollback complete");
+        });
+    }
+
+    @Test
+    void aRunKilledAfterTheImageChangedThenResumedAndFailingPutsThePreviousImageBack() throws Exception {
+        killedAfterTheImageChanged("rbresume", (state, runId) -> {
+            Files.delete(dir.resolve("soak-ok")); // the release now fails its soak
+            RunFixture.Result r = RunFixture.cli("resume", runId, "--state-dir", state.toString());
+            assertThat(r.code()).as(r.console()).isEqualTo(1);
+            assertThat(r.verdict()).contains("ROLLED BACK");
+            assertThat(r.console()).contains("soak failed").contains("rollback complete");
+            List<JsonNode> events = RunFixture.journal(state, runId);
+            assertThat(RunFixture.ofType(events, "step.finished")).filteredOn(e -> e.path("step").asString()
+                    .equals("deploy")).as("the deploy ran once, before the crash").hasSize(1);
+            assertThat(RunFixture.ofType(events, "rollback.action")).anySatisfy(e -> {
+                assertThat(e.path("kind").asString()).isEqualTo("restore_image");
+                assertThat(e.path("status").asString()).isEqualTo("ok");
+            });
+        });
+    }
+
+    /** What is done with a run killed in its soak step, after its deploy moved the service to image 2. */
+    private interface AfterTheKill {
+        void accept(Path state, String runId) throws Exception;
+    }
+
+    /**
+     * Deploys image 2 of a Compose service (recording image 1), kills the runner with SIGKILL during the soak step
+     * that follows (which sleeps while {@code dir/soak-ok} exists, and fails without it), hands the run to
+     * {@code then}, and checks that the service runs image 1 again afterwards.
+     */
+    private void killedAfterTheImageChanged(String prefix, AfterTheKill then) throws Exception {
         DockerHost docker = DockerHost.require();
-        String project = "rbkill" + Long.toHexString(System.nanoTime() & 0xfffffff);
+        String project = prefix + Long.toHexString(System.nanoTime() & 0xfffffff);
         int port = DockerHost.freePort();
         Path app = dir.resolve("app");
         docker.composeProject(app, project, port, "runbook-test/busybox:${TAG:-1}");
         try {
             docker.composeUp(app, project);
             String v1 = docker.imageId("runbook-test/busybox:1");
+            Path ok = Files.writeString(dir.resolve("soak-ok"), "");
             Path rb = RunFixture.runbook(dir, "deploy.yml", String.join("\n",
                     "runbook: docker-kill",
                     "version: 1",
@@ -96,7 +134,7 @@ class DockerEndToEndTest {
                     "               env: { TAG: \"2\", DOCKER_HOST: \"" + docker.url() + "\" } }",
                     "    changes_image: { on: engine, project: " + project + ", service: web }",
                     "  - id: soak",
-                    "    run: \"sleep 60\"",
+                    "    run: \"if [ -e " + ok + " ]; then sleep 60; else echo soak failed; exit 1; fi\"",
                     ""));
             Path state = dir.resolve("state");
             Process runner = RunFixture.spawn(dir.resolve("runner"), "exec", rb.toString(), "--state-dir",
@@ -105,9 +143,7 @@ class DockerEndToEndTest {
             runner.destroyForcibly().waitFor();
             assertThat(DockerHost.health(port)).as("the new image serves").isEqualTo("v2");
 
-            RunFixture.Result r = RunFixture.cli("rollback", RunFixture.onlyRun(state), "--state-dir", state.toString());
-            assertThat(r.code()).as(r.console()).isEqualTo(1);
-            assertThat(r.console()).contains("rollback of deploy, action 1").contains("rollback complete");
+            then.accept(state, RunFixture.onlyRun(state));
             List<String> containers = docker.containers(project);
             assertThat(containers).hasSize(1);
             assertThat(docker.docker("inspect", "-f", "{{.Image}}", containers.get(0)).strip()).isEqualTo(v1);

@@ -59,6 +59,11 @@ public final class DockerEngine implements AutoCloseable {
      * @param describedAs null for the address itself
      */
     public static DockerEngine connect(String url, Path certs, String describedAs) {
+        return connect(url, certs, describedAs, MIN_API);
+    }
+
+    /** As {@link #connect(String, Path, String)}, wanting API {@code minApi} or later. */
+    static DockerEngine connect(String url, Path certs, String describedAs, String minApi) {
         String address = url != null ? url : defaultUrl(System.getenv("DOCKER_HOST"));
         DockerClient client;
         try {
@@ -86,7 +91,7 @@ public final class DockerEngine implements AutoCloseable {
         }
         DockerEngine engine = new DockerEngine(client, describedAs != null ? describedAs : address);
         try {
-            engine.checkApi();
+            engine.checkApi(minApi);
         } catch (RuntimeException e) {
             engine.close();
             throw e;
@@ -98,7 +103,7 @@ public final class DockerEngine implements AutoCloseable {
         return dockerHost != null && !dockerHost.isBlank() ? dockerHost.strip() : "unix:///var/run/docker.sock";
     }
 
-    private void checkApi() {
+    private void checkApi(String minApi) {
         String api;
         try {
             client.pingCmd().exec();
@@ -107,9 +112,10 @@ public final class DockerEngine implements AutoCloseable {
             String transport = Failures.transportProblem(e);
             throw Failures.unreachable(url, transport != null ? transport : Failures.reason(e), e);
         }
-        if (api == null || compareVersions(api, MIN_API) < 0) {
+        if (api == null || compareVersions(api, minApi) < 0) {
             throw new DockerException("the Docker engine at " + url + " speaks API " + api + ", older than "
-                    + MIN_API + " (Docker 20.10) which runbook needs; upgrade Docker on that host");
+                    + minApi + (minApi.equals(MIN_API) ? " (Docker 20.10)" : "") + " which runbook needs; upgrade"
+                    + " Docker on that host");
         }
     }
 
