@@ -16,7 +16,7 @@
 #   bash -c 'for i in $(seq 100); do :; done'                     minus the empty loop
 # then runs bench/exec/BareFork.java BARE_REPEATS times on the launcher's JDK and flags (100
 # calls each, timed inside the JVM: ProcessBuilder("/bin/true"), then the engine's command line
-# step by step: /bin/sh -c, setpriv in front, stdin and two reader threads), and prints the
+# step by step: /bin/sh -c; /bin/true with stdin, two reader threads and the death watch's pipe), and prints the
 # table: wall times, per-step cost = (runbook 100 - runbook 1) / 99 (pooled and per block), bare
 # fork/exec per call (JVM and bash), the ratios ansible / runbook (aim >= 10) and per-step / bare
 # (aim <= 2), where a step's time goes according to the journals of the 100-step runs, and the
@@ -148,8 +148,7 @@ for b in ("#1", "#2"):
     a, c = times(f"runbook 100 steps {b}"), times(f"runbook 1 step {b}")
     row(f"  block {b}: 100 steps {mean(a):.0f} ms, 1 step {mean(c):.0f} ms, per step", *per_step(a, c))
 for name, label in (("bare", "ProcessBuilder(/bin/true)"), ("sh", "  /bin/sh -c /bin/true"),
-                    ("setpriv", "  setpriv --pdeathsig KILL -- /bin/sh -c ..."),
-                    ("asexec", "  as LocalExecutor: + stdin, 2 reader threads")):
+                    ("asexec", "  as LocalExecutor: + stdin, 2 readers, death watch")):
     if name in bare:
         row(f"per call, JVM: {label}", mean(bare[name]), sd(bare[name]), len(bare[name]))
 row("per call, bash loop: /bin/true (- empty loop)", bash_call, 0.0, len(lt))

@@ -3,9 +3,8 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -14,12 +13,11 @@ import java.util.List;
  * load the process classes, as a runbook's first step does), then N timed calls:
  *
  *   bare      new ProcessBuilder("/bin/true").start().waitFor()           the floor the aim is against
- *   sh        ProcessBuilder("/bin/sh", "-c", "/bin/true")                runbook runs commands through sh
- *   setpriv   ProcessBuilder("/usr/bin/setpriv", "--pdeathsig", "KILL", "--", "/bin/sh", "-c", "/bin/true")
- *             (the engine's LocalExecutor wraps sh so where setpriv is installed: the command dies with
- *             the runner)
- *   asexec    the engine's command line (setpriv when installed) with stdin from /dev/null, and stdout and
- *             stderr each read line by line on a thread of its own: what LocalExecutor does per command
+ *   sh        ProcessBuilder("/bin/sh", "-c", "/bin/true")                a command with shell syntax runs so
+ *   asexec    what the engine's LocalExecutor does per command: /bin/true run directly (plain words need no
+ *             shell), stdin from /dev/null, stdout and stderr each read line by line on a thread of its own,
+ *             and the pid written to the runner's death watch (one long-lived sh reading a pipe: "+ PID" when
+ *             the command starts, "- PID" when it ends), so that the command dies with a killed runner
  *
  *   java bench/exec/BareFork.java [N [VARIANT...]]     prints "variant  mean_us_per_call" lines
  */
@@ -29,27 +27,24 @@ public final class BareFork {
         void run() throws Exception;
     }
 
-    static final String SETPRIV = "/usr/bin/setpriv";
-
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 100;
-        List<String> only = args.length > 1 ? List.of(args).subList(1, args.length)
-                : List.of("bare", "sh", "setpriv", "asexec");
-        List<String> engineArgv = Files.isExecutable(Path.of(SETPRIV))
-                ? List.of(SETPRIV, "--pdeathsig", "KILL", "--", "/bin/sh", "-c", "/bin/true")
-                : List.of("/bin/sh", "-c", "/bin/true");
+        List<String> only = args.length > 1 ? List.of(args).subList(1, args.length) : List.of("bare", "sh", "asexec");
+        Process watch = new ProcessBuilder("/bin/sh", "-c", "while read -r op pid; do :; done")
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        OutputStream pipe = watch.getOutputStream();
         for (String v : only) {
             Call c = switch (v) {
                 case "bare" -> () -> new ProcessBuilder("/bin/true").start().waitFor();
                 case "sh" -> () -> new ProcessBuilder("/bin/sh", "-c", "/bin/true").start().waitFor();
-                case "setpriv" -> () -> new ProcessBuilder(SETPRIV, "--pdeathsig", "KILL", "--", "/bin/sh", "-c",
-                        "/bin/true").start().waitFor();
                 case "asexec" -> () -> {
-                    Process p = new ProcessBuilder(engineArgv)
+                    Process p = new ProcessBuilder("/bin/true")
                             .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+                    send(pipe, "+ " + p.pid() + "\n");
                     Thread out = drain(p.getInputStream(), "stdout");
                     Thread err = drain(p.getErrorStream(), "stderr");
                     p.waitFor();
+                    send(pipe, "- " + p.pid() + "\n");
                     out.join(2000);
                     err.join(2000);
                     p.exitValue();
@@ -58,6 +53,13 @@ public final class BareFork {
             };
             time(v, c, n);
         }
+        pipe.close();
+        watch.waitFor();
+    }
+
+    static void send(OutputStream pipe, String line) throws IOException {
+        pipe.write(line.getBytes(StandardCharsets.US_ASCII));
+        pipe.flush();
     }
 
     static Thread drain(InputStream in, String name) {
