@@ -19,7 +19,7 @@
 # step by step: /bin/sh -c; /bin/true with stdin, two reader threads and the death watch's pipe), and prints the
 # table: wall times, per-step cost = (runbook 100 - runbook 1) / 99 (pooled and per block), bare
 # fork/exec per call (JVM and bash), the ratios ansible / runbook (aim >= 10) and per-step / bare
-# (aim <= 2), where a step's time goes according to the journals of the 100-step runs, and the
+# JVM fork/exec (aim <= 2; the bash loop's for context), where a step's time goes according to the journals of the 100-step runs, and the
 # load average before and after.
 #
 # The jar is copied into the temporary directory and run through the launcher with
@@ -178,9 +178,10 @@ print()
 def ratio(label, q, aim=""): print(f"{label:54} {q:8.2f}x  {aim}")
 r = mean(ans) / mean(rb100)
 ratio("ratio ansible / runbook, 100 steps", r, f"aim >= 10: {'met' if r >= 10 else 'MISSED'}")
-for label, floor in (("JVM ProcessBuilder(/bin/true)", jvm_call), ("bash loop", bash_call)):
-    q = step / floor
-    ratio(f"ratio per-step / bare, {label}", q, f"aim <= 2: {'met' if q <= 2 else 'MISSED'}")
+# The aim's floor is the bare fork/exec in the engine's own runtime (docs/benchmarks.md); bash's is context.
+q = step / jvm_call
+ratio("ratio per-step / bare, JVM ProcessBuilder(/bin/true)", q, f"aim <= 2: {'met' if q <= 2 else 'MISSED'}")
+ratio("ratio per-step / bare, bash loop", step / bash_call, "(context: a fork without a JVM)")
 if "asexec" in bare:
     ratio("ratio per-step / as LocalExecutor (engine around it)", step / mean(bare["asexec"]))
 print()
