@@ -1,6 +1,5 @@
 package dev.runbook.plan;
 
-import dev.runbook.expr.CompiledExpression;
 import dev.runbook.expr.ExpressionException;
 import dev.runbook.expr.Expressions;
 import dev.runbook.expr.RenderOptions;
@@ -19,7 +18,6 @@ import dev.runbook.secret.Masker;
 import dev.runbook.vars.BoundParams;
 import dev.runbook.vars.FragmentParams;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,10 +32,6 @@ public final class Planner {
 
     private static final Set<String> OFFLINE = Set.of("steps", "previous", "facts");
     private static final Set<String> FLEET = Set.of("steps", "previous", "facts", "target");
-    /** What only the run knows, when facts are collected for the plan. */
-    private static final Set<String> DURING_RUN = Set.of("steps", "previous");
-    /** The most of a fact's value a check's detail shows. */
-    private static final int SHOWN = 120;
 
     private final Runbook runbook;
     private final BoundParams params;
@@ -47,8 +41,7 @@ public final class Planner {
     private final List<Plan.Step> out = new ArrayList<>();
     /** The facts, collected when a check reads them; null offline. */
     private final dev.runbook.facts.CollectedFacts facts;
-    /** The recorded values of facts the plan evaluates against, by name; null when facts are collected live. */
-    private final Map<String, Object> snapshot;
+    private final PlanEvaluation evaluation;
 
     private Planner(Runbook runbook, BoundParams params, Map<String, String> environment,
                     dev.runbook.exec.FactCollector collector) {
@@ -58,8 +51,8 @@ public final class Planner {
     private Planner(Runbook runbook, BoundParams params, Map<String, String> environment,
                     dev.runbook.exec.FactCollector collector, Map<String, Object> snapshot) {
         this.runbook = runbook;
-        this.snapshot = snapshot;
         this.facts = collector == null ? null : new dev.runbook.facts.CollectedFacts(runbook.facts(), collector);
+        this.evaluation = new PlanEvaluation(this, runbook.facts(), facts, snapshot);
         this.params = params;
         this.masker = params.masker();
         Set<List<String>> secrets = new java.util.HashSet<>();
@@ -119,7 +112,7 @@ public final class Planner {
         return parent == null ? java.nio.file.Path.of(".") : parent;
     }
 
-    private Map<String, Object> roots(PlanScope s) {
+    Map<String, Object> roots(PlanScope s) {
         Map<String, Object> roots = new dev.runbook.expr.Roots(dir());
         roots.put("params", s.params());
         roots.put("env", env);
@@ -164,84 +157,15 @@ public final class Planner {
     }
 
     private Plan.Check check(Check c, PlanScope s) {
-        Plan.Check e = evaluate(c.that(), s);
+        Plan.Check e = evaluation.evaluate(c.that(), s);
         return new Plan.Check(mask(c.label()), e.expression(), e.status(), e.detail(),
                 c.message() == null ? null : mask(c.message()));
     }
 
     private Plan.Trigger trigger(Trigger t, PlanScope s) {
-        Plan.Check e = evaluate(t.when(), s);
+        Plan.Check e = evaluation.evaluate(t.when(), s);
         return new Plan.Trigger(mask(t.name()), e.expression(), t.armedAfter(), e.status(), e.detail(),
                 t.message() == null ? null : mask(t.message()));
-    }
-
-    /** Evaluates a condition when it reads nothing that exists only at run time. */
-    private Plan.Check evaluate(Expr expr, PlanScope s) {
-        String src = mask(expr.source().trim());
-        CompiledExpression c = Expressions.compile(expr);
-        Set<String> later = facts == null ? OFFLINE : DURING_RUN;
-        List<String> waits = c.references().stream().filter(r -> later.contains(r.get(0)))
-                .map(r -> String.join(".", r.subList(0, Math.min(2, r.size())))).distinct().toList();
-        List<String> unset = c.references().stream()
-                .filter(r -> r.get(0).equals("params") && r.size() > 1 && !s.params().containsKey(r.get(1)))
-                .map(r -> "params." + r.get(1)).distinct().toList();
-        if (!unset.isEmpty()) {
-            return new Plan.Check(null, src, "not evaluated", "no value given for " + String.join(", ", unset));
-        }
-        if (!waits.isEmpty()) {
-            boolean facts = waits.stream().anyMatch(w -> w.startsWith("facts"));
-            String why = facts ? "reads " + String.join(", ", waits) + ": facts are not collected (offline)"
-                    : "decided during the run: reads " + String.join(", ", waits);
-            return new Plan.Check(null, src, "not evaluated", why);
-        }
-        if (snapshot != null) {
-            List<String> missing = c.references().stream()
-                    .filter(r -> r.get(0).equals("facts") && r.size() > 1 && !snapshot.containsKey(r.get(1)))
-                    .map(r -> "facts." + r.get(1)).distinct().toList();
-            if (!missing.isEmpty()) {
-                return new Plan.Check(null, src, "not evaluated", "reads " + String.join(", ", missing)
-                        + ": not in the snapshot");
-            }
-        }
-        Map<String, Object> roots = roots(s);
-        Set<String> read = new java.util.HashSet<>();
-        if (facts != null) {
-            roots.put("facts", new ReadFacts(facts, read));
-        }
-        try {
-            boolean holds = c.test(roots);
-            return new Plan.Check(null, src, holds ? "holds" : "fails", factsRead(c, roots, read));
-        } catch (dev.runbook.diag.RunbookException e) {
-            return new Plan.Check(null, src, "error", mask(e.getMessage()));
-        }
-    }
-
-    /**
-     * The facts a condition read and their values ({@code read facts.health.status = 200}), or "" when none; a fact
-     * the evaluation did not reach ({@code a || facts.x}, with {@code a} true) is not listed.
-     */
-    private String factsRead(CompiledExpression c, Map<String, Object> roots, Set<String> reached) {
-        List<String> read = new ArrayList<>();
-        for (List<String> ref : c.references()) {
-            if (!ref.get(0).equals("facts") || ref.size() < 2 || !reached.contains(ref.get(1))) {
-                continue;
-            }
-            String path = String.join(".", ref);
-            Fact f = runbook.facts().get(ref.get(1));
-            String shown;
-            if (f != null && f.secret()) {
-                shown = Masker.MASK;
-            } else {
-                try {
-                    shown = mask(Values.show(Expressions.compile(path, c.at()).evaluate(roots)))
-                            .replace("\r", "").replace("\n", "\\n");
-                } catch (dev.runbook.diag.RunbookException e) {
-                    shown = "(" + mask(e.getMessage()) + ")";
-                }
-            }
-            read.add(path + " = " + (shown.length() > SHOWN ? shown.substring(0, SHOWN) + "..." : shown));
-        }
-        return read.isEmpty() ? "" : "read " + String.join(", ", read);
     }
 
     private void steps(List<Step> steps, String prefix, int depth, PlanScope scope) {
@@ -254,7 +178,7 @@ public final class Planner {
         var c = step.common();
         Target t = runbook.targets().get(c.on());
         PlanScope s = new PlanScope(outer.params(), t, outer.options());
-        Plan.Check guard = c.when() == null ? null : evaluate(c.when(), s);
+        Plan.Check guard = c.when() == null ? null : evaluation.evaluate(c.when(), s);
         Map<String, String> outputs = new LinkedHashMap<>();
         c.outputs().forEach((k, v) -> outputs.put(k, render(v, s, false)));
         List<Plan.Action> rollback = c.rollback().stream().map(r -> action(r, s)).toList();

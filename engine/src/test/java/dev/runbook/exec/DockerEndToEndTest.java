@@ -59,18 +59,8 @@ class DockerEndToEndTest {
 
             String runId = RunFixture.onlyRun(state);
             List<JsonNode> events = RunFixture.journal(state, runId);
-            List<JsonNode> recorded = RunFixture.ofType(events, "image.recorded");
-            assertThat(recorded).extracting(e -> e.path("when").asString() + " " + e.path("image").asString())
-                    .containsExactly("before " + v1, "after " + v2);
-            assertThat(RunFixture.ofType(events, "rollback.action")).anySatisfy(e -> {
-                assertThat(e.path("kind").asString()).isEqualTo("restore_image");
-                assertThat(e.path("status").asString()).isEqualTo("ok");
-            });
-            List<String> containers = docker.containers(project);
-            assertThat(containers).hasSize(1);
-            assertThat(docker.docker("inspect", "-f", "{{.Image}}", containers.get(0)).strip())
-                    .as("the image the service runs, from the engine").isEqualTo(v1);
-            assertThat(DockerHost.health(port)).isEqualTo("v1");
+            assertPutBack(events, v1, v2);
+            assertServes(docker, project, port, v1, "v1");
         } finally {
             docker.composeDown(app, project);
         }
@@ -101,6 +91,27 @@ class DockerEndToEndTest {
                 assertThat(e.path("status").asString()).isEqualTo("ok");
             });
         });
+    }
+
+    /** The journal holds the image before ({@code v1}) and after ({@code v2}) the step, and the restore went well. */
+    static void assertPutBack(List<JsonNode> events, String v1, String v2) {
+        assertThat(RunFixture.ofType(events, "image.recorded"))
+                .extracting(e -> e.path("when").asString() + " " + e.path("image").asString())
+                .containsExactly("before " + v1, "after " + v2);
+        assertThat(RunFixture.ofType(events, "rollback.action")).anySatisfy(e -> {
+            assertThat(e.path("kind").asString()).isEqualTo("restore_image");
+            assertThat(e.path("status").asString()).isEqualTo("ok");
+        });
+    }
+
+    /** The project's one container runs image {@code id} (asked of the engine) and serves {@code version}. */
+    static void assertServes(DockerHost docker, String project, int port, String id, String version)
+            throws Exception {
+        List<String> containers = docker.containers(project);
+        assertThat(containers).hasSize(1);
+        assertThat(docker.docker("inspect", "-f", "{{.Image}}", containers.get(0)).strip())
+                .as("the image the service runs, from the engine").isEqualTo(id);
+        assertThat(DockerHost.health(port)).isEqualTo(version);
     }
 
     /** What is done with a run killed in its soak step, after its deploy moved the service to image 2. */
@@ -144,10 +155,7 @@ class DockerEndToEndTest {
             assertThat(DockerHost.health(port)).as("the new image serves").isEqualTo("v2");
 
             then.accept(state, RunFixture.onlyRun(state));
-            List<String> containers = docker.containers(project);
-            assertThat(containers).hasSize(1);
-            assertThat(docker.docker("inspect", "-f", "{{.Image}}", containers.get(0)).strip()).isEqualTo(v1);
-            assertThat(DockerHost.health(port)).isEqualTo("v1");
+            assertServes(docker, project, port, v1, "v1");
         } finally {
             docker.composeDown(app, project);
         }

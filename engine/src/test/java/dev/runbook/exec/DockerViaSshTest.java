@@ -72,18 +72,8 @@ class DockerViaSshTest extends OpenSshRunTest {
             assertThat(factValue(events, "info").path("address").asString()).as("host 1 forwards nothing")
                     .isEqualTo(docker.url() + " on " + ssh.target(0) + " (" + ssh.target(0).replaceFirst("^[^@]*@", "")
                             + "), through docker system dial-stdio over SSH");
-            assertThat(RunFixture.ofType(events, "image.recorded"))
-                    .extracting(e -> e.path("when").asString() + " " + e.path("image").asString())
-                    .containsExactly("before " + v1, "after " + v2);
-            assertThat(RunFixture.ofType(events, "rollback.action")).anySatisfy(e -> {
-                assertThat(e.path("kind").asString()).isEqualTo("restore_image");
-                assertThat(e.path("status").asString()).isEqualTo("ok");
-            });
-            List<String> containers = docker.containers(project);
-            assertThat(containers).hasSize(1);
-            assertThat(docker.docker("inspect", "-f", "{{.Image}}", containers.get(0)).strip())
-                    .as("the image the service runs, from the engine").isEqualTo(v1);
-            assertThat(DockerHost.health(port)).isEqualTo("v1");
+            DockerEndToEndTest.assertPutBack(events, v1, v2);
+            DockerEndToEndTest.assertServes(docker, project, port, v1, "v1");
             assertThat(tunnelDirs()).as("the local end of the tunnel is gone with the run").isEqualTo(tunnelsBefore);
         } finally {
             docker.composeDown(app, project);
