@@ -31,6 +31,8 @@ final class SshLogins implements AutoCloseable {
     private final BoundParams params;
     private final Settings settings;
     private final Map<SshOptions, SshSessions> open = new LinkedHashMap<>();
+    /** The connections Docker engines are reached through: their own, apart from the commands' (see dockerTunnel). */
+    private final Map<SshOptions, SshSessions> tunnels = new LinkedHashMap<>();
 
     SshLogins(BoundParams params, Settings settings) {
         this.params = params;
@@ -43,9 +45,14 @@ final class SshLogins implements AutoCloseable {
         return open.computeIfAbsent(o, SshSessions::new).executor(address);
     }
 
-    /** A local socket leading to a Docker engine's socket on one host of an SSH target, over the run's connection. */
-    synchronized dev.runbook.exec.ssh.DockerSocketTunnel dockerTunnel(Target.Ssh target, String address, String remoteSocket) {
-        return open.computeIfAbsent(options(target), SshSessions::new).dockerTunnel(address, remoteSocket);
+    /**
+     * A local socket leading to a Docker engine's socket on one host of an SSH target, over a connection of its own:
+     * a stream through {@code docker system dial-stdio} is a session, which the server counts against its MaxSessions
+     * (10 by default), so the engine's streams must never take the place of the commands' channels.
+     */
+    synchronized dev.runbook.exec.ssh.DockerSocketTunnel dockerTunnel(Target.Ssh target, String address,
+                                                                      String remoteSocket) {
+        return tunnels.computeIfAbsent(options(target), SshSessions::new).dockerTunnel(address, remoteSocket);
     }
 
     /** The target's login, rendered. */
@@ -97,5 +104,7 @@ final class SshLogins implements AutoCloseable {
     public synchronized void close() {
         open.values().forEach(SshSessions::close);
         open.clear();
+        tunnels.values().forEach(SshSessions::close);
+        tunnels.clear();
     }
 }

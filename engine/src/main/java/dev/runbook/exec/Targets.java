@@ -139,7 +139,7 @@ final class Targets implements AutoCloseable {
         }
         var tunnel = logins.dockerTunnel(ssh, through.get(0).address(), socket);
         tunnels.add(tunnel);
-        return dev.runbook.exec.docker.DockerEngine.connect("unix://" + tunnel.socket(), null, tunnel.describe());
+        return dev.runbook.exec.docker.DockerEngine.connectThrough(tunnel.socket(), tunnel.describe());
     }
 
     private java.nio.file.Path baseDir() {

@@ -28,6 +28,8 @@ public final class DockerEngine implements AutoCloseable {
 
     /** The oldest engine API this speaks: Docker 20.10. */
     public static final String MIN_API = "1.41";
+    /** Connections at once to an engine reached over SSH: under OpenSSH's default MaxSessions (10). */
+    static final int STREAMS_THROUGH_SSH = 8;
 
     private final DockerClient client;
     private final String url;
@@ -62,8 +64,22 @@ public final class DockerEngine implements AutoCloseable {
         return connect(url, certs, describedAs, MIN_API);
     }
 
+    /**
+     * The engine behind a local socket that leads to it over SSH ({@code describedAs} names where it really is): at
+     * most {@link #STREAMS_THROUGH_SSH} connections at once, each a stream (a session for the SSH server) there.
+     */
+    public static DockerEngine connectThrough(Path localSocket, String describedAs) {
+        return connect("unix://" + localSocket, null, describedAs, MIN_API, STREAMS_THROUGH_SSH);
+    }
+
     /** As {@link #connect(String, Path, String)}, wanting API {@code minApi} or later. */
     static DockerEngine connect(String url, Path certs, String describedAs, String minApi) {
+        return connect(url, certs, describedAs, minApi, 0);
+    }
+
+    /** @param maxConnections at most this many connections to the engine at once; 0 for docker-java's default */
+    private static DockerEngine connect(String url, Path certs, String describedAs, String minApi,
+                                        int maxConnections) {
         String address = url != null ? url : defaultUrl(System.getenv("DOCKER_HOST"));
         DockerClient client;
         try {
@@ -80,8 +96,10 @@ public final class DockerEngine implements AutoCloseable {
                 b.withDockerCertPath(certs.toString());
             }
             DockerClientConfig config = b.build();
-            ZerodepDockerHttpClient http = new ZerodepDockerHttpClient.Builder().dockerHost(config.getDockerHost())
-                    .sslConfig(config.getSSLConfig()).connectionTimeout(Duration.ofSeconds(10)).build();
+            ZerodepDockerHttpClient.Builder hb = new ZerodepDockerHttpClient.Builder()
+                    .dockerHost(config.getDockerHost()).sslConfig(config.getSSLConfig())
+                    .connectionTimeout(Duration.ofSeconds(10));
+            ZerodepDockerHttpClient http = (maxConnections > 0 ? hb.maxConnections(maxConnections) : hb).build();
             client = DockerClientImpl.getInstance(config, http);
         } catch (DockerException e) {
             throw e;
