@@ -109,8 +109,8 @@ class DockerEndToEndTest {
             throws Exception {
         List<String> containers = docker.containers(project);
         assertThat(containers).hasSize(1);
-        assertThat(docker.docker("inspect", "-f", "{{.Image}}", containers.get(0)).strip())
-                .as("the image the service runs, from the engine").isEqualTo(id);
+        assertThat(docker.imageOf(containers.get(0))).as("the image the service runs, from the engine's API")
+                .isEqualTo(id);
         assertThat(DockerHost.health(port)).isEqualTo(version);
     }
 

@@ -5,9 +5,13 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.UnixDomainSocketAddress;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +25,8 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A real Docker engine for tests: the dockerd that {@code bench/dockerd.sh start DIR} runs ({@code .ci/run} starts
@@ -48,6 +54,7 @@ public final class DockerHost {
     public static final String HOST = "RUNBOOK_TEST_DOCKER_HOST";
     /** The API version of the engine (Docker 20.10), given to the CLI as DOCKER_API_VERSION. */
     public static final String API_VERSION = "1.41";
+    private static final JsonMapper JSON = JsonMapper.builder().build();
     public static final String IMAGE_V1 = "runbook-test/busybox:1";
     public static final String IMAGE_V2 = "runbook-test/busybox:2";
     public static final Path COMPOSE = Path.of("/usr/bin/docker-compose");
@@ -122,6 +129,31 @@ public final class DockerHost {
     /** The id of an image ({@code sha256:...}). */
     public String imageId(String ref) throws IOException {
         return docker("image", "inspect", "--format", "{{.Id}}", ref).strip();
+    }
+
+    /**
+     * {@code GET /v1.41/PATH} asked of the engine's API directly (HTTP/1.0 on its unix socket, no client library, no
+     * CLI), its JSON body read.
+     */
+    public JsonNode api(String path) throws IOException {
+        if (!url.startsWith("unix://")) {
+            throw new IllegalStateException("the API is asked on a unix socket; this engine is " + url);
+        }
+        try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(url.substring("unix://".length())))) {
+            ch.write(ByteBuffer.wrap(("GET /v" + API_VERSION + path + " HTTP/1.0\r\nHost: docker\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII)));
+            String response = new String(Channels.newInputStream(ch).readAllBytes(), StandardCharsets.UTF_8);
+            int body = response.indexOf("\r\n\r\n");
+            if (!response.startsWith("HTTP/1.") || !response.split(" ", 3)[1].equals("200") || body < 0) {
+                throw new IOException("GET " + path + " of " + url + ": " + response.lines().findFirst().orElse(""));
+            }
+            return JSON.readTree(response.substring(body + 4));
+        }
+    }
+
+    /** The image id a container runs, asked of the engine's API ({@code GET /containers/ID/json}, its Image). */
+    public String imageOf(String container) throws IOException {
+        return api("/containers/" + container + "/json").path("Image").asString();
     }
 
     /** The ids (full) of the containers of a compose project, running or not. */
