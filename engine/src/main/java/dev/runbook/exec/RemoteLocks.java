@@ -26,12 +26,17 @@ final class RemoteLocks implements AutoCloseable {
     private RemoteLocks() {
     }
 
-    /** Takes the lock on every host of the SSH targets in {@code used}, all at once; releases them all if one fails. */
+    /**
+     * Takes the lock on every host of the SSH targets in {@code used} (and of those that docker targets in it are
+     * reached through), all at once; releases them all if one fails.
+     */
     static RemoteLocks acquire(Targets targets, java.util.Collection<String> used, String key, String runId,
                                Duration wait) throws InterruptedException {
         RemoteLocks locks = new RemoteLocks();
         java.util.Map<String, Executor> hosts = new java.util.LinkedHashMap<>();
-        for (String name : used) {
+        for (String target : used) {
+            // a Docker engine reached through an SSH target is that host's: it is locked as the host
+            String name = targets.target(target) instanceof Target.Docker d && d.via() != null ? d.via() : target;
             if (targets.target(name) instanceof Target.Ssh) {
                 for (Inventory.Host h : targets.hosts(name)) {
                     hosts.computeIfAbsent(h.address(), a -> targets.executor(name, h));

@@ -122,6 +122,38 @@ class DockerViaSshTest extends OpenSshRunTest {
     }
 
     @Test
+    void aSecondOperatorOfAnEngineBehindSshIsRefusedByTheLockOnThatHost() throws Exception {
+        DockerHost docker = DockerHost.require();
+        String name = "rblock" + Long.toHexString(System.nanoTime() & 0xfffffff);
+        docker.docker("run", "-d", "--init", "--name", name, "--network", "none", DockerHost.IMAGE_V1, "sleep", "300");
+        try {
+            Path rb = RunFixture.runbook(dir, "locked.yml", String.join("\n",
+                    "runbook: docker-via-lock",
+                    "version: 1",
+                    "targets:",
+                    fleet("app", List.of(ssh.target(2))).stripTrailing(),
+                    "  engine: { docker: \"" + docker.url() + "\", via: app }",
+                    "steps:",
+                    "  - { id: deploy, on: engine, exec: { container: " + name + ", command: \"sleep 3\" } }",
+                    ""));
+            Path first = dir.resolve("operator-1");
+            Process one = RunFixture.spawn(first, "exec", rb.toString(), "--state-dir", first.resolve("state").toString());
+            RunFixture.awaitJournal(first.resolve("state"), one, java.time.Duration.ofSeconds(30),
+                    events -> RunFixture.started(events, "deploy"));
+            String holder = RunFixture.onlyRun(first.resolve("state"));
+
+            RunFixture.Result refused = exec(rb, dir.resolve("operator-2"));
+            assertThat(refused.code()).as(why(refused)).isEqualTo(5);
+            assertThat(refused.err()).contains("is locked by").contains("run " + holder)
+                    .contains(".runbook/locks/docker-via-lock--").contains(ssh.target(2));
+            assertThat(one.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(one.exitValue()).isZero();
+        } finally {
+            docker.docker("rm", "-f", name);
+        }
+    }
+
+    @Test
     void aSocketTheHostDoesNotHaveIsSaidInOneLineWithWhatToCheck() {
         DockerHost.require();
         Path rb = RunFixture.runbook(dir, "gone.yml", String.join("\n",
