@@ -4,8 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runbook.testing.DockerHost;
 import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -151,6 +158,69 @@ class DockerViaSshTest extends OpenSshRunTest {
         } finally {
             docker.docker("rm", "-f", name);
         }
+    }
+
+    @Test
+    void aSocketThatIsNotAnEnginesIsSaidSoWhetherItAnswersOtherwiseOrNotAtAll() throws Exception {
+        DockerHost.require();
+        String forwarding = System.getenv("RUNBOOK_TEST_SSH_FORWARDING_HOST");
+        assertThat(forwarding).as("bench/sshd-hosts.sh names the host that forwards").isNotNull();
+        String host = ssh.user() + "@" + forwarding + ":" + ssh.port();
+        Path chatty = remote.resolve("chatty.sock");
+        Path silent = remote.resolve("silent.sock");
+        List<SocketChannel> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (ServerSocketChannel talks = listen(chatty); ServerSocketChannel mute = listen(silent)) {
+            serve(talks, c -> c.write(ByteBuffer.wrap("220 hello, this is not Docker\r\n".getBytes(StandardCharsets.US_ASCII))));
+            serve(mute, held::add); // takes the connection and never answers
+            for (Path sock : List.of(chatty, silent)) {
+                Path rb = RunFixture.runbook(dir, "not-engine.yml", String.join("\n",
+                        "runbook: docker-via-not-an-engine",
+                        "version: 1",
+                        "targets:",
+                        fleet("app", List.of(host)).stripTrailing(),
+                        "  engine: { docker: \"unix://" + sock + "\", via: app }",
+                        "steps:",
+                        "  - { id: bounce, on: engine, restart: { container: web } }",
+                        ""));
+                RunFixture.Result r = exec(rb, dir.resolve("state-" + sock.getFileName()));
+                assertThat(r.code()).as(why(r)).isEqualTo(1);
+                assertThat(r.console()).as(why(r)).contains("the socket " + sock + " on " + host + " (")
+                        .contains("is reached over SSH but does not answer as a Docker engine (" + (sock == chatty
+                                ? "the socket answered, but not in HTTP: not a Docker engine's"
+                                : "no answer from the socket within 10 s") + "); check that it is the engine's socket");
+            }
+        } finally {
+            for (SocketChannel c : held) {
+                c.close();
+            }
+        }
+    }
+
+    /** A unix socket at {@code path} that anyone may connect to (the test user included). */
+    private static ServerSocketChannel listen(Path path) throws IOException {
+        ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        s.bind(UnixDomainSocketAddress.of(path));
+        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-rw-rw-"));
+        return s;
+    }
+
+    private interface OnConnect {
+        void accept(SocketChannel c) throws IOException;
+    }
+
+    /** Accepts connections on a thread of its own until the server socket closes, handing each to {@code then}. */
+    private static void serve(ServerSocketChannel server, OnConnect then) {
+        Thread t = new Thread(() -> {
+            try {
+                while (true) {
+                    then.accept(server.accept());
+                }
+            } catch (IOException e) {
+                // closed: the test is over
+            }
+        });
+        t.setDaemon(true);
+        t.start();
     }
 
     @Test

@@ -10,6 +10,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Byte streams to a Docker engine's unix socket on an SSH host, over the run's connection to it. The socket is
@@ -46,25 +49,25 @@ final class HostSocketStreams {
      */
     void probe() {
         sessions.connection(target); // a host that cannot be reached or logged in to is said as such
-        String forwardRefused;
+        way = Way.FORWARD;
+        Stream forwarded;
         try {
-            way = Way.FORWARD;
-            answers(open());
+            forwarded = open();
+        } catch (SshException refusedHere) {
+            way = Way.DIAL_STDIO;
+            try {
+                answers(open());
+            } catch (SshException e) {
+                throw refused(refusedHere.getMessage(), e.getMessage());
+            }
             return;
-        } catch (SshException e) {
-            forwardRefused = e.getMessage();
-        }
-        way = Way.DIAL_STDIO;
-        Stream s;
-        try {
-            s = open();
-        } catch (SshException e) {
-            throw refused(forwardRefused, e.getMessage());
         }
         try {
-            answers(s);
+            answers(forwarded);
         } catch (SshException e) {
-            throw refused(forwardRefused, e.getMessage());
+            throw new SshException("the socket " + socket + " on " + target.describe() + " is reached over SSH but"
+                    + " does not answer as a Docker engine (" + e.getMessage() + "); check that it is the engine's"
+                    + " socket", e);
         }
     }
 
@@ -76,8 +79,18 @@ final class HostSocketStreams {
                 + " AllowStreamLocalForwarding) or has the docker CLI");
     }
 
-    /** Sends a {@code HEAD /_ping} on the stream and wants an HTTP answer; closes the stream. */
+    /**
+     * Sends a {@code HEAD /_ping} on the stream and wants an HTTP answer within {@link #CONNECT_TIMEOUT_MS} (a socket
+     * that takes the request and never answers would otherwise hold the run); closes the stream.
+     */
     private void answers(Stream s) {
+        AtomicBoolean over = new AtomicBoolean();
+        CompletableFuture.delayedExecutor(CONNECT_TIMEOUT_MS, TimeUnit.MILLISECONDS).execute(() -> {
+            if (over.compareAndSet(false, true)) {
+                s.channel().disconnect(); // ends the read below
+            }
+        });
+        String got;
         try {
             s.toHost().write("HEAD /_ping HTTP/1.0\r\nHost: docker\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             s.toHost().flush();
@@ -86,15 +99,21 @@ final class HostSocketStreams {
             for (int r; n < head.length && (r = s.fromHost().read(head, n, head.length - n)) > 0; ) {
                 n += r;
             }
-            String got = new String(head, 0, n, StandardCharsets.US_ASCII);
-            if (!got.equals("HTTP/1.")) {
-                String err = s.errors() == null ? "" : s.errors().toString(StandardCharsets.UTF_8).strip();
-                throw new SshException(err.isEmpty() ? "no HTTP answer from the socket" : err.lines().findFirst().orElse(err));
-            }
+            got = new String(head, 0, n, StandardCharsets.US_ASCII);
         } catch (IOException e) {
-            throw new SshException(e.getMessage(), e);
+            got = "";
         } finally {
+            boolean timedOut = !over.compareAndSet(false, true);
             s.channel().disconnect();
+            if (timedOut) {
+                throw new SshException("no answer from the socket within " + CONNECT_TIMEOUT_MS / 1000 + " s");
+            }
+        }
+        if (!got.equals("HTTP/1.")) {
+            String err = s.errors() == null ? "" : s.errors().toString(StandardCharsets.UTF_8).strip();
+            throw new SshException(!err.isEmpty() ? err.lines().findFirst().orElse(err)
+                    : got.isEmpty() ? "the socket closed without an answer"
+                    : "the socket answered, but not in HTTP: not a Docker engine's");
         }
     }
 
