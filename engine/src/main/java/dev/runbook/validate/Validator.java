@@ -68,11 +68,11 @@ public final class Validator {
         Scope pre = new Scope("a precondition", runbook.params(), null, false, false);
         checks(runbook.preconditions(), "preconditions", pre);
 
-        Map<String, Set<String>> done = new LinkedHashMap<>();
+        StepsSoFar done = new StepsSoFar();
         steps(runbook.steps(), runbook.params(), done);
 
         Set<String> ids = allStepIds(runbook);
-        Scope end = new Scope("a rollback trigger", runbook.params(), done, false, false);
+        Scope end = new Scope("a rollback trigger", runbook.params(), done.snapshot(), false, false);
         for (int i = 0; i < runbook.rollbackOn().size(); i++) {
             Trigger t = runbook.rollbackOn().get(i);
             refs.expr(t.when(), "rollback_on[" + i + "].when", end);
@@ -80,7 +80,7 @@ public final class Validator {
                 problems.add(t.at(), "rollback_on[" + i + "].armed_after", "no step '" + t.armedAfter() + "' to arm after");
             }
         }
-        checks(runbook.success(), "success", new Scope("a success check", runbook.params(), done, false, false));
+        checks(runbook.success(), "success", new Scope("a success check", runbook.params(), done.snapshot(), false, false));
     }
 
     private void fact(Fact f, Scope scope) {
@@ -153,19 +153,19 @@ public final class Validator {
         }
     }
 
-    private void steps(List<Step> steps, Map<String, Param> params, Map<String, Set<String>> done) {
+    private void steps(List<Step> steps, Map<String, Param> params, StepsSoFar done) {
         for (Step step : steps) {
             step(step, params, done);
         }
     }
 
-    private void step(Step step, Map<String, Param> params, Map<String, Set<String>> done) {
+    private void step(Step step, Map<String, Param> params, StepsSoFar done) {
         var c = step.common();
         String path = c.path();
         uniqueId(step);
         target(c.on(), path + ".on", c.onAt());
         rules.step(step);
-        Scope here = new Scope("step '" + c.label() + "'", params, Map.copyOf(done), true, false);
+        Scope here = new Scope("step '" + c.label() + "'", params, done.snapshot(), true, false);
         refs.expr(c.when(), path + ".when", here);
         duration(c.timeout(), path + ".timeout", here);
         duration(c.delay(), path + ".delay", here);
@@ -208,16 +208,12 @@ public final class Validator {
             target(c.changesImage().target(), path + ".changes_image.on", c.changesImage().at());
             ref(c.changesImage().service(), path + ".changes_image", here);
         }
-        Map<String, Set<String>> withSelf = new LinkedHashMap<>(done);
         if (c.id() != null) {
-            withSelf.put(c.id(), c.outputs().keySet());
+            done.add(c.id(), c.outputs().keySet()); // its outputs and rollback read it too
         }
-        Scope after = new Scope("the outputs of step '" + c.label() + "'", params, Map.copyOf(withSelf), true, false);
+        Scope after = new Scope("the outputs of step '" + c.label() + "'", params, done.snapshot(), true, false);
         c.outputs().forEach((name, t) -> refs.text(t, path + ".outputs." + name, after));
-        rollback(step, params, withSelf);
-        if (c.id() != null) {
-            done.put(c.id(), c.outputs().keySet());
-        }
+        rollback(step, params, done);
     }
 
     /** The templates of a notify step: its message, webhook and email. */
@@ -240,8 +236,8 @@ public final class Validator {
         }
     }
 
-    private void rollback(Step step, Map<String, Param> params, Map<String, Set<String>> done) {
-        Scope scope = new Scope("the rollback of '" + step.common().label() + "'", params, Map.copyOf(done), true, true);
+    private void rollback(Step step, Map<String, Param> params, StepsSoFar done) {
+        Scope scope = new Scope("the rollback of '" + step.common().label() + "'", params, done.snapshot(), true, true);
         for (Step r : step.common().rollback()) {
             var c = r.common();
             if (c.id() != null) {
@@ -308,7 +304,7 @@ public final class Validator {
         refs.text(ref.service(), path + ".service", scope);
     }
 
-    private void include(Step.Include inc, Scope outer, Map<String, Set<String>> done) {
+    private void include(Step.Include inc, Scope outer, StepsSoFar done) {
         String path = inc.common().path();
         inc.with().forEach((name, value) -> refs.text(value, path + ".with." + name, outer));
         steps(inc.fragment().steps(), inc.fragment().params(), done);
