@@ -20,6 +20,8 @@ import java.util.List;
  *             the command starts, "- PID" when it ends), so that the command dies with a killed runner
  *
  *   java bench/exec/BareFork.java [N [VARIANT...]]     prints "variant  mean_us_per_call" lines
+ *   java -cp DIR BareFork loop N                         runs "bare" N times and exits, timing nothing: bench/exec.sh
+ *                                                        times it from outside, as it times runbook (N = 100 and 1)
  */
 public final class BareFork {
 
@@ -28,6 +30,12 @@ public final class BareFork {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length == 2 && args[0].equals("loop")) {
+            for (int i = Integer.parseInt(args[1]); i > 0; i--) {
+                new ProcessBuilder("/bin/true").start().waitFor();
+            }
+            return;
+        }
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 100;
         List<String> only = args.length > 1 ? List.of(args).subList(1, args.length) : List.of("bare", "sh", "asexec");
         Process watch = new ProcessBuilder("/bin/sh", "-c", "while read -r op pid; do :; done")
