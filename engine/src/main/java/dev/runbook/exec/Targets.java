@@ -127,7 +127,11 @@ final class Targets implements AutoCloseable {
 
     /** The engine at a socket on the host of the target's {@code via}, reached through a local socket over SSH. */
     private dev.runbook.exec.docker.DockerEngine throughSsh(Target.Docker d, String url) {
-        String socket = url == null ? "/var/run/docker.sock" : url.replaceFirst("^unix://", "");
+        if (url != null && !url.startsWith("unix:///")) {
+            throw new RunbookException("target '" + d.name() + "' is reached via '" + d.via() + "': its docker: is"
+                    + " the engine's socket on that host, unix:///PATH (or default), not '" + url + "'");
+        }
+        String socket = url == null ? "/var/run/docker.sock" : url.substring("unix://".length());
         if (!(target(d.via()) instanceof Target.Ssh ssh)) {
             throw new RunbookException("target '" + d.name() + "' is reached via '" + d.via() + "', which is not an"
                     + " ssh target");

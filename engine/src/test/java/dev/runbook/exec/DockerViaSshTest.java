@@ -224,6 +224,25 @@ class DockerViaSshTest extends OpenSshRunTest {
     }
 
     @Test
+    void aTemplatedAddressThatIsNotASocketIsRefusedBeforeAnythingIsReached() {
+        Path rb = RunFixture.runbook(dir, "templated.yml", String.join("\n",
+                "runbook: docker-via-templated",
+                "version: 1",
+                "params:",
+                "  engine: { type: string, default: \"unix:///var/run/docker.sock\" }",
+                "targets:",
+                fleet("app", hosts(1)).stripTrailing(),
+                "  engine: { docker: \"${params.engine}\", via: app }",
+                "steps:",
+                "  - { id: bounce, on: engine, restart: { container: web } }",
+                ""));
+        RunFixture.Result r = exec(rb, state, "--set", "engine=tcp://127.0.0.1:2375");
+        assertThat(r.code()).as(why(r)).isEqualTo(1);
+        assertThat(r.console()).contains("target 'engine' is reached via 'app': its docker: is the engine's socket on"
+                + " that host, unix:///PATH (or default), not 'tcp://127.0.0.1:2375'");
+    }
+
+    @Test
     void aSocketTheHostDoesNotHaveIsSaidInOneLineWithWhatToCheck() {
         DockerHost.require();
         Path rb = RunFixture.runbook(dir, "gone.yml", String.join("\n",
