@@ -14,9 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A unix socket on this machine that leads to a Docker engine's socket on an SSH host ({@link HostSocketStreams}):
- * each connection made to the local socket is one stream over the run's connection to the host. The local socket
- * lives in a directory only this user may enter, so that no other local user reaches the engine (root's power on
- * that host), and is removed on {@link #close()}.
+ * each connection made to the local socket is one stream over an SSH connection to the host. The local socket lives
+ * in a directory only this user may enter, so that no other local user reaches the engine (root's power on that
+ * host), and is removed on {@link #close()}.
  */
 public final class DockerSocketTunnel implements AutoCloseable {
 

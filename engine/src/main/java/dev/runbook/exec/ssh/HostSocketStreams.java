@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Byte streams to a Docker engine's unix socket on an SSH host, over the run's connection to it. The socket is
+ * Byte streams to a Docker engine's unix socket on an SSH host, over an SSH connection to it. The socket is
  * forwarded ({@code direct-streamlocal@openssh.com}, as {@code ssh -L}) when the server allows it; a server that
  * forwards nothing ({@code AllowTcpForwarding no}, common on hardened hosts, refuses sockets too) is asked instead to
  * run {@code docker system dial-stdio}, which is what Docker's own {@code ssh://} hosts do.

@@ -61,8 +61,8 @@ public final class SshSessions implements AutoCloseable {
     }
 
     /**
-     * A local unix socket that leads to the Docker engine's socket {@code remoteSocket} on {@code address}, over this
-     * run's connection to it.
+     * A local unix socket that leads to the Docker engine's socket {@code remoteSocket} on {@code address}, over
+     * these sessions' connection to it.
      *
      * @throws SshException when the host or its socket cannot be reached, in words
      */
