@@ -90,9 +90,7 @@ class DockerViaSshTest extends OpenSshRunTest {
     @Test
     void aHostThatForwardsSocketsCarriesStepsFactsAndOneOffContainers() throws Exception {
         DockerHost docker = DockerHost.require();
-        String forwarding = System.getenv("RUNBOOK_TEST_SSH_FORWARDING_HOST");
-        assertThat(forwarding).as("bench/sshd-hosts.sh names the host that forwards").isNotNull();
-        String host = ssh.user() + "@" + forwarding + ":" + ssh.port();
+        String host = forwardingHost();
         String name = "rbvia" + Long.toHexString(System.nanoTime() & 0xfffffff);
         docker.docker("run", "-d", "--init", "--name", name, "--network", "none", DockerHost.IMAGE_V1, "/bin/sh", "-c",
                 "echo ERROR once; exec sleep 300");
@@ -120,7 +118,7 @@ class DockerViaSshTest extends OpenSshRunTest {
             assertThat(r.console()).contains("| v1").contains("| one-off 2");
             List<JsonNode> events = RunFixture.journal(state, RunFixture.onlyRun(state));
             assertThat(factValue(events, "info").path("address").asString())
-                    .isEqualTo(docker.url() + " on " + host + " (" + forwarding + ":" + ssh.port()
+                    .isEqualTo(docker.url() + " on " + host + " (" + host.substring(host.indexOf('@') + 1)
                             + "), forwarded by SSH");
             assertThat(docker.docker("inspect", "-f", "{{.State.Running}}", name).strip()).isEqualTo("true");
         } finally {
@@ -163,9 +161,7 @@ class DockerViaSshTest extends OpenSshRunTest {
     @Test
     void aSocketThatIsNotAnEnginesIsSaidSoWhetherItAnswersOtherwiseOrNotAtAll() throws Exception {
         DockerHost.require();
-        String forwarding = System.getenv("RUNBOOK_TEST_SSH_FORWARDING_HOST");
-        assertThat(forwarding).as("bench/sshd-hosts.sh names the host that forwards").isNotNull();
-        String host = ssh.user() + "@" + forwarding + ":" + ssh.port();
+        String host = forwardingHost();
         Path chatty = remote.resolve("chatty.sock");
         Path silent = remote.resolve("silent.sock");
         List<SocketChannel> held = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -262,6 +258,13 @@ class DockerViaSshTest extends OpenSshRunTest {
                 .contains("the SSH server did not forward it").contains("docker system dial-stdio")
                 .contains("check that the socket exists").contains("group docker").contains("AllowTcpForwarding");
         assertThat(r.console()).doesNotContain("Exception");
+    }
+
+    /** The host whose sshd forwards sockets ({@code rbtest@127.0.1.20:2222}); the others forward nothing. */
+    private String forwardingHost() {
+        String forwarding = System.getenv("RUNBOOK_TEST_SSH_FORWARDING_HOST");
+        assertThat(forwarding).as("bench/sshd-hosts.sh names the host that forwards").isNotNull();
+        return ssh.user() + "@" + forwarding + ":" + ssh.port();
     }
 
     /** The value of the last {@code fact.collected} of a fact. */

@@ -51,34 +51,26 @@ public final class DockerEngine implements AutoCloseable {
      * @param certs null, or a directory with {@code ca.pem}, {@code cert.pem} and {@code key.pem}: TLS with them
      */
     public static DockerEngine connect(String url, Path certs) {
-        return connect(url, certs, null);
+        return connect(url, certs, null, MIN_API, 0);
     }
 
     /**
-     * As {@link #connect(String, Path)}, the engine named {@code describedAs} in every message (an engine reached
-     * through a tunnel is named by where it is, not by the tunnel's local end).
-     *
-     * @param describedAs null for the address itself
-     */
-    public static DockerEngine connect(String url, Path certs, String describedAs) {
-        return connect(url, certs, describedAs, MIN_API);
-    }
-
-    /**
-     * The engine behind a local socket that leads to it over SSH ({@code describedAs} names where it really is): at
-     * most {@link #STREAMS_THROUGH_SSH} connections at once, each a stream (a session for the SSH server) there.
+     * The engine behind a local socket that leads to it over SSH, named {@code describedAs} (where it really is) in
+     * every message: at most {@link #STREAMS_THROUGH_SSH} connections at once, each a stream (a session for the SSH
+     * server) there.
      */
     public static DockerEngine connectThrough(Path localSocket, String describedAs) {
         return connect("unix://" + localSocket, null, describedAs, MIN_API, STREAMS_THROUGH_SSH);
     }
 
-    /** As {@link #connect(String, Path, String)}, wanting API {@code minApi} or later. */
-    static DockerEngine connect(String url, Path certs, String describedAs, String minApi) {
-        return connect(url, certs, describedAs, minApi, 0);
-    }
-
-    /** @param maxConnections at most this many connections to the engine at once; 0 for docker-java's default */
-    private static DockerEngine connect(String url, Path certs, String describedAs, String minApi,
+    /**
+     * As {@link #connect(String, Path)}.
+     *
+     * @param describedAs    the engine's name in messages; null for the address itself
+     * @param minApi         the oldest engine API accepted
+     * @param maxConnections at most this many connections to the engine at once; 0 for docker-java's default
+     */
+    static DockerEngine connect(String url, Path certs, String describedAs, String minApi,
                                         int maxConnections) {
         String address = url != null ? url : defaultUrl(System.getenv("DOCKER_HOST"));
         DockerClient client;

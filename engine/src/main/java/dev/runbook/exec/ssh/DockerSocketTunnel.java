@@ -70,10 +70,11 @@ public final class DockerSocketTunnel implements AutoCloseable {
         return describe;
     }
 
-    private static void daemon(Runnable r, String name) {
+    private static Thread daemon(Runnable r, String name) {
         Thread t = new Thread(r, name);
         t.setDaemon(true);
         t.start();
+        return t;
     }
 
     private void accept() {
@@ -94,9 +95,7 @@ public final class DockerSocketTunnel implements AutoCloseable {
         try {
             stream = streams.open();
             HostSocketStreams.Stream s = stream;
-            Thread back = new Thread(() -> copyBack(s, client), "runbook-tunnel-out");
-            back.setDaemon(true);
-            back.start();
+            Thread back = daemon(() -> copyBack(s, client), "runbook-tunnel-out");
             ByteBuffer buf = ByteBuffer.allocate(32 * 1024);
             while (client.read(buf) > 0) {
                 s.toHost().write(buf.array(), 0, buf.position());

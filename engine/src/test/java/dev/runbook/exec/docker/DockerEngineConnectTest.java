@@ -62,7 +62,7 @@ class DockerEngineConnectTest {
     void anEngineOlderThanNeededIsRefusedOnOneLineWithTheFix() throws Exception {
         try (TestDocker docker = TestDocker.require()) {
             // the real engine (API 1.41), asked for an API no engine speaks yet: what an old engine meets
-            assertThatThrownBy(() -> DockerEngine.connect(docker.url, null, null, "9.99"))
+            assertThatThrownBy(() -> DockerEngine.connect(docker.url, null, null, "9.99", 0))
                     .isInstanceOf(DockerException.class)
                     .hasMessageMatching("the Docker engine at \\Q" + docker.url + "\\E speaks API 1\\.\\d+, older than 9\\.99"
                             + " which runbook needs; upgrade Docker on that host");
